@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createTestDatabase } from "@bbos/test-utils";
+
+import { createDb, type Db } from "../client.ts";
+import {
+  addMember,
+  createBoard,
+  createProject,
+  findProjectForUser,
+  findRole,
+  listBoardsByProject,
+  listProjectsForUser,
+} from "./projects.ts";
+import { findUserByLogin, upsertGithubUser } from "./users.ts";
+
+describe("project repository", () => {
+  let db: Db;
+
+  beforeAll(async () => {
+    db = createDb({ url: await createTestDatabase(), maxConnections: 2 });
+  });
+  afterAll(() => db?.$disconnect());
+
+  it("refreshes a returning GitHub user instead of duplicating it", async () => {
+    const first = await upsertGithubUser(db, { githubId: 10n, login: "ada", name: "Ada" });
+    const again = await upsertGithubUser(db, { githubId: 10n, login: "ada-l", name: "Ada L." });
+    expect(again.id).toBe(first.id);
+    expect(await findUserByLogin(db, "ada")).toBeNull();
+    expect((await findUserByLogin(db, "ada-l"))?.name).toBe("Ada L.");
+  });
+
+  it("shows a project only to its members", async () => {
+    const owner = await upsertGithubUser(db, { githubId: 20n, login: "owner" });
+    const outsider = await upsertGithubUser(db, { githubId: 21n, login: "outsider" });
+    const project = await createProject(db, { slug: "rk", name: "Rockchip fleet", ownerId: owner.id });
+
+    expect(await findRole(db, owner.id, project.id)).toBe("OWNER");
+    expect((await listProjectsForUser(db, owner.id)).map((p) => p.slug)).toEqual(["rk"]);
+    expect(await listProjectsForUser(db, outsider.id)).toEqual([]);
+    expect(await findProjectForUser(db, outsider.id, project.id)).toBeNull();
+
+    await addMember(db, project.id, outsider.id, "VIEWER");
+    expect((await findProjectForUser(db, outsider.id, project.id))?.id).toBe(project.id);
+    expect(await findRole(db, outsider.id, project.id)).toBe("VIEWER");
+  });
+
+  it("groups boards by project in one call", async () => {
+    const owner = await upsertGithubUser(db, { githubId: 30n, login: "boards" });
+    const a = await createProject(db, { slug: "a", name: "A", ownerId: owner.id });
+    const b = await createProject(db, { slug: "b", name: "B", ownerId: owner.id });
+    await createBoard(db, { projectId: a.id, name: "rock-5b", schemaId: "board-config/1" });
+    await createBoard(db, { projectId: a.id, name: "orangepi5", schemaId: "board-config/1" });
+
+    const boards = await listBoardsByProject(db, [a.id, b.id]);
+    expect(boards.get(a.id)?.map((board) => board.name)).toEqual(["orangepi5", "rock-5b"]);
+    expect(boards.get(b.id)).toEqual([]);
+  });
+});

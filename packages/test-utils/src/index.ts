@@ -1,0 +1,3 @@
+export { adminDatabaseUrl, testRedisUrl, withDatabase } from "./urls.ts";
+export { createEmptyDatabase, createTestDatabase, migrateDatabase, prepareTestDatabases } from "./postgres.ts";
+export { uniquePrefix } from "./redis.ts";
