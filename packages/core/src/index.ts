@@ -1,1 +1,1 @@
-export {};
+export { DomainError, isDomainError, toError, type DomainErrorCode } from "./errors.ts";

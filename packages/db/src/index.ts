@@ -2,6 +2,7 @@ export type { Db, DbOptions } from "./client.ts";
 export type { Prisma, Role, BuildStatus, ArtifactKind } from "../generated/prisma/client.ts";
 export { pingDatabase } from "./health.ts";
 export {
+  ensureLocalUser,
   findUser,
   findUserByLogin,
   upsertGithubUser,
@@ -22,5 +23,6 @@ export {
   type BoardRow,
   type CreateBoardInput,
   type CreateProjectInput,
+  type MemberProjectRow,
   type ProjectRow,
 } from "./repositories/projects.ts";

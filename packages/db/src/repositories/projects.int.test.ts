@@ -36,12 +36,12 @@ describe("project repository", () => {
     const project = await createProject(db, { slug: "rk", name: "Rockchip fleet", ownerId: owner.id });
 
     expect(await findRole(db, owner.id, project.id)).toBe("OWNER");
-    expect((await listProjectsForUser(db, owner.id)).map((p) => p.slug)).toEqual(["rk"]);
+    expect(await listProjectsForUser(db, owner.id)).toMatchObject([{ slug: "rk", role: "OWNER" }]);
     expect(await listProjectsForUser(db, outsider.id)).toEqual([]);
     expect(await findProjectForUser(db, outsider.id, project.id)).toBeNull();
 
     await addMember(db, project.id, outsider.id, "VIEWER");
-    expect((await findProjectForUser(db, outsider.id, project.id))?.id).toBe(project.id);
+    expect(await findProjectForUser(db, outsider.id, project.id)).toMatchObject({ id: project.id, role: "VIEWER" });
     expect(await findRole(db, outsider.id, project.id)).toBe("VIEWER");
   });
 

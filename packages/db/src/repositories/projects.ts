@@ -41,21 +41,28 @@ export function createProject(db: Db, input: CreateProjectInput): Promise<Projec
   });
 }
 
-/** Projects the user is a member of, by name. */
-export function listProjectsForUser(db: Db, userId: string): Promise<ProjectRow[]> {
-  return db.project.findMany({
-    where: { memberships: { some: { userId } } },
-    orderBy: { name: "asc" },
-    select: projectSelect,
+/** A project as one member sees it: with that member's role. */
+export type MemberProjectRow = ProjectRow & { role: Role };
+
+const memberProjectSelect = { role: true, project: { select: projectSelect } } satisfies Prisma.MembershipSelect;
+
+/** Projects the user is a member of, by name, with the user's role in each. */
+export async function listProjectsForUser(db: Db, userId: string): Promise<MemberProjectRow[]> {
+  const rows = await db.membership.findMany({
+    where: { userId },
+    orderBy: { project: { name: "asc" } },
+    select: memberProjectSelect,
   });
+  return rows.map(({ role, project }) => ({ ...project, role }));
 }
 
-/** The project if the user is a member of it, else null (no difference between "absent" and "hidden"). */
-export function findProjectForUser(db: Db, userId: string, projectId: string): Promise<ProjectRow | null> {
-  return db.project.findFirst({
-    where: { id: projectId, memberships: { some: { userId } } },
-    select: projectSelect,
+/** The project if the user is a member of it, else null: "absent" and "hidden" look the same. */
+export async function findProjectForUser(db: Db, userId: string, projectId: string): Promise<MemberProjectRow | null> {
+  const row = await db.membership.findUnique({
+    where: { projectId_userId: { projectId, userId } },
+    select: memberProjectSelect,
   });
+  return row ? { ...row.project, role: row.role } : null;
 }
 
 export async function findRole(db: Db, userId: string, projectId: string): Promise<Role | null> {

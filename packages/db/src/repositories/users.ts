@@ -43,3 +43,13 @@ export function findUser(db: Db, id: string): Promise<UserRow | null> {
 export function findUserByLogin(db: Db, login: string): Promise<UserRow | null> {
   return db.user.findUnique({ where: { login }, select: userSelect });
 }
+
+/** The user of a single-user installation (no GitHub identity), created on first use. */
+export async function ensureLocalUser(db: Db, login: string): Promise<UserRow> {
+  return db.user.upsert({
+    where: { login },
+    create: { login, name: "Local user" },
+    update: {},
+    select: userSelect,
+  });
+}

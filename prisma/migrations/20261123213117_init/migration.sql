@@ -13,7 +13,7 @@ CREATE TYPE "ArtifactKind" AS ENUM ('IMAGE', 'CHECKSUM', 'SIGNATURE', 'PROVENANC
 -- CreateTable
 CREATE TABLE "User" (
     "id" UUID NOT NULL,
-    "githubId" BIGINT NOT NULL,
+    "githubId" BIGINT,
     "login" TEXT NOT NULL,
     "name" TEXT,
     "email" TEXT,
