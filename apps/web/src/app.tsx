@@ -1,0 +1,29 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+
+import { StatusBar } from "./features/status/status-bar";
+import { useLayoutStore } from "./features/workspace/layout-store";
+import { Workspace } from "./features/workspace/workspace";
+import { createQueryClient } from "./lib/query-client";
+
+export function App() {
+  const [queryClient] = useState(createQueryClient);
+  const resetLayout = useLayoutStore((state) => state.resetLayout);
+
+  return (
+    <QueryClientProvider client={queryClient}>
+      <div className="app">
+        <header className="app-header">
+          <h1 className="app-header__title">BBOS</h1>
+          <button type="button" onClick={resetLayout}>
+            Reset layout
+          </button>
+        </header>
+        <main className="app-main">
+          <Workspace />
+        </main>
+        <StatusBar />
+      </div>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,31 @@
+import { vi } from "vitest";
+
+/** The JSON body `graphqlRequest` sends. */
+export interface GraphQLRequestBody {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+/** Reads the GraphQL body out of a recorded `fetch` call's init. */
+export function parseRequestBody(init: RequestInit | undefined): GraphQLRequestBody {
+  if (typeof init?.body !== "string") throw new Error("expected a JSON string body");
+  return JSON.parse(init.body) as GraphQLRequestBody;
+}
+
+/**
+ * Stubs the global `fetch` (the browser boundary) so every POST /graphql answers with
+ * `reply(query)` as its JSON body and the given status. Returns the mock to inspect calls.
+ */
+export function stubGraphQL(reply: (query: string) => unknown, status = 200) {
+  const fetchMock = vi.fn((_input: RequestInfo | URL, init?: RequestInit) => {
+    const { query } = parseRequestBody(init);
+    return Promise.resolve(
+      new Response(JSON.stringify(reply(query)), {
+        status,
+        headers: { "content-type": "application/json" },
+      }),
+    );
+  });
+  vi.stubGlobal("fetch", fetchMock);
+  return fetchMock;
+}

@@ -1,0 +1,24 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+/** The API server (apps/server) serves GraphQL over HTTP and graphql-ws, plus the Yjs endpoint. */
+const apiOrigin = "http://127.0.0.1:4000";
+
+export default defineConfig({
+  plugins: [react()],
+  server: {
+    // Same-origin paths in dev and prod, so the app never needs to know the API's address.
+    proxy: {
+      "/graphql": { target: apiOrigin, ws: true },
+      "/collab": { target: apiOrigin, ws: true },
+      "/healthz": { target: apiOrigin },
+      "/readyz": { target: apiOrigin },
+    },
+  },
+  build: { outDir: "dist" },
+  test: {
+    environment: "jsdom",
+    setupFiles: ["./test/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.{ts,tsx}"],
+  },
+});
