@@ -5,7 +5,16 @@ import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-const ioLibraries = ["pg", "ioredis", "bullmq", "dockerode", "@prisma/*", "express", "ws", "node:*"];
+const ioLibraries = [
+  "pg",
+  "ioredis",
+  "bullmq",
+  "dockerode",
+  "@prisma/*",
+  "express",
+  "ws",
+  "node:*",
+];
 
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", "**/generated/**", "**/*.js", "**/*.mjs"] },
@@ -22,15 +31,24 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-non-null-assertion": "error",
       "@typescript-eslint/switch-exhaustiveness-check": "error",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
     },
   },
   {
     // The pure core never does I/O and never reads the environment.
     files: ["packages/core/src/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ioLibraries, message: "packages/core is pure: no I/O libraries." }] }],
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration in the app's env.ts." }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ioLibraries, message: "packages/core is pure: no I/O libraries." }] },
+      ],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration in the app's env.ts." },
+      ],
     },
   },
   {
@@ -38,7 +56,10 @@ export default tseslint.config(
     files: ["apps/server/src/**/*.ts", "workers/builder/src/**/*.ts"],
     ignores: ["**/env.ts"],
     rules: {
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through env.ts." }],
+      "no-restricted-properties": [
+        "error",
+        { object: "process", property: "env", message: "Read configuration through env.ts." },
+      ],
     },
   },
   {

@@ -5,7 +5,13 @@ import { loadEnv } from "./env.ts";
 describe("loadEnv", () => {
   it("fills sensible defaults around the one required setting", () => {
     const env = loadEnv({ DATABASE_URL: "postgresql://u@127.0.0.1:5432/bbos" });
-    expect(env).toMatchObject({ HOST: "127.0.0.1", PORT: 4000, REDIS_URL: "redis://127.0.0.1:6379", AUTH_MODE: "local", version: "dev" });
+    expect(env).toMatchObject({
+      HOST: "127.0.0.1",
+      PORT: 4000,
+      REDIS_URL: "redis://127.0.0.1:6379",
+      AUTH_MODE: "local",
+      version: "dev",
+    });
   });
 
   it("lists every problem at once", () => {

@@ -13,7 +13,10 @@ const schema = z.object({
   DATABASE_URL: z
     .string({ error: "is required (e.g. postgresql://USER@127.0.0.1:5432/bbos)" })
     .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL"),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .default("redis://127.0.0.1:6379"),
   LOG_LEVEL: z.enum(logLevels).default("info"),
   /** Built web app to serve at `/`; unset serves the API only. */
   WEB_DIST: z.string().min(1).optional(),
@@ -22,7 +25,10 @@ const schema = z.object({
    * GitHub login is another mode, added with the auth flow.
    */
   AUTH_MODE: z.enum(["local"]).default("local"),
-  LOCAL_USER_LOGIN: z.string().regex(/^[a-zA-Z0-9-]{1,39}$/).default("demo"),
+  LOCAL_USER_LOGIN: z
+    .string()
+    .regex(/^[a-zA-Z0-9-]{1,39}$/)
+    .default("demo"),
 });
 
 export type Env = z.infer<typeof schema> & {

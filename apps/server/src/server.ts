@@ -74,7 +74,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       context: (ctx) => contextFor(ctx.extra.request),
       // The same error mapping as over HTTP.
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
+        result.errors
+          ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) }
+          : undefined,
     },
     subscriptions,
   );

@@ -26,14 +26,28 @@ describe("API server", () => {
 
   it("answers health and me over HTTP", async () => {
     const { body } = await graphql(server.url, "{ health { status version } me { login } }");
-    expect(body).toEqual({ data: { health: { status: "ok", version: "test" }, me: { login: "tester" } } });
+    expect(body).toEqual({
+      data: { health: { status: "ok", version: "test" }, me: { login: "tester" } },
+    });
   });
 
   it("lists only the viewer's projects, with role and boards", async () => {
-    const mine = await createProject(server.db, { slug: "mine", name: "Mine", ownerId: server.viewer.id });
-    await createBoard(server.db, { projectId: mine.id, name: "rock-5b", schemaId: "board-config/1" });
+    const mine = await createProject(server.db, {
+      slug: "mine",
+      name: "Mine",
+      ownerId: server.viewer.id,
+    });
+    await createBoard(server.db, {
+      projectId: mine.id,
+      name: "rock-5b",
+      schemaId: "board-config/1",
+    });
     const stranger = await upsertGithubUser(server.db, { githubId: 99n, login: "stranger" });
-    const theirs = await createProject(server.db, { slug: "theirs", name: "Theirs", ownerId: stranger.id });
+    const theirs = await createProject(server.db, {
+      slug: "theirs",
+      name: "Theirs",
+      ownerId: stranger.id,
+    });
 
     const { body } = await graphql<{ projects: unknown[] }>(
       server.url,
@@ -43,11 +57,15 @@ describe("API server", () => {
       { slug: "mine", role: "OWNER", boards: [{ name: "rock-5b", schemaId: "board-config/1" }] },
     ]);
 
-    const hidden = await graphql(server.url, "query($id: ID!) { project(id: $id) { slug } }", { id: theirs.id });
+    const hidden = await graphql(server.url, "query($id: ID!) { project(id: $id) { slug } }", {
+      id: theirs.id,
+    });
     expect(hidden.body).toEqual({ data: { project: null } });
 
     await addMember(server.db, theirs.id, server.viewer.id, "VIEWER");
-    const shared = await graphql(server.url, "query($id: ID!) { project(id: $id) { slug role } }", { id: theirs.id });
+    const shared = await graphql(server.url, "query($id: ID!) { project(id: $id) { slug role } }", {
+      id: theirs.id,
+    });
     expect(shared.body).toEqual({ data: { project: { slug: "theirs", role: "VIEWER" } } });
   });
 
@@ -79,10 +97,16 @@ describe("API server", () => {
   });
 
   it("streams a subscription over graphql-ws on the same port", async () => {
-    const client = createClient({ url: server.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({
+      url: server.url.replace("http", "ws") + "/graphql",
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
     try {
       const received: string[] = [];
-      const subscription = client.iterate<{ serverTime: string }>({ query: "subscription { serverTime(intervalMs: 100) }" });
+      const subscription = client.iterate<{ serverTime: string }>({
+        query: "subscription { serverTime(intervalMs: 100) }",
+      });
       for await (const event of subscription) {
         expect(event.errors).toBeUndefined();
         received.push(event.data?.serverTime ?? "");
@@ -97,7 +121,11 @@ describe("API server", () => {
   });
 
   it("reports a bad subscription argument as a GraphQL error", async () => {
-    const client = createClient({ url: server.url.replace("http", "ws") + "/graphql", webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({
+      url: server.url.replace("http", "ws") + "/graphql",
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
     try {
       const events = client.iterate({ query: "subscription { serverTime(intervalMs: 1) }" });
       const first = await events.next();
@@ -130,6 +158,9 @@ describe("API server without a reachable Redis", () => {
     server.redis.disconnect();
     const ready = await fetch(`${server.url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ status: "unavailable", checks: { postgres: { ok: true }, redis: { ok: false } } });
+    expect(await ready.json()).toMatchObject({
+      status: "unavailable",
+      checks: { postgres: { ok: true }, redis: { ok: false } },
+    });
   });
 });

@@ -10,7 +10,14 @@
 // the datamodel diff from the newest copy to the current schema, so authoring needs no database
 // and no shadow database (the Wasm engine cannot introspect PostgreSQL: prisma/orm#27403).
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { userInfo } from "node:os";
 import { join, resolve } from "node:path";
@@ -40,7 +47,8 @@ function toV6Schema(schema: string): string {
     /datasource\s+db\s*\{([^}]*)\}/,
     (_block, body: string) => `datasource db {${body}  url = env("DATABASE_URL")\n}`,
   );
-  if (withUrl === schema) throw new Error("prisma/schema.prisma has no `datasource db { … }` block");
+  if (withUrl === schema)
+    throw new Error("prisma/schema.prisma has no `datasource db { … }` block");
   return withUrl;
 }
 
@@ -59,7 +67,9 @@ function run(cli: "prisma" | "prisma6", args: string[], options: { capture?: boo
     encoding: "utf8",
   });
   if (result.status !== 0) {
-    throw new Error(`prisma ${args[0]} ${args[1] ?? ""} failed (exit ${result.status ?? "signal"})`);
+    throw new Error(
+      `prisma ${args[0]} ${args[1] ?? ""} failed (exit ${result.status ?? "signal"})`,
+    );
   }
   return result.stdout ?? "";
 }
@@ -85,9 +95,13 @@ function diffSql(fromSchema: string | null): string {
     ? ["--from-schema-datamodel", writeV6Copy(fromSchema, join(paths.cache, "from.prisma"))]
     : ["--from-empty"];
   const to = writeV6Copy(paths.schema, join(paths.cache, "to.prisma"));
-  const sql = run("prisma6", ["migrate", "diff", "--config", configPath(), ...from, "--to-schema-datamodel", to, "--script"], {
-    capture: true,
-  });
+  const sql = run(
+    "prisma6",
+    ["migrate", "diff", "--config", configPath(), ...from, "--to-schema-datamodel", to, "--script"],
+    {
+      capture: true,
+    },
+  );
   return /^\s*-- This is an empty migration\.\s*$/.test(sql) ? "" : sql;
 }
 
@@ -138,7 +152,9 @@ const commands: Record<string, (args: string[]) => void> = {
     const sql = pendingSql();
     if (sql) {
       console.error(sql);
-      throw new Error("schema.prisma has changes no migration carries: npm run db:migration:new -- <name>");
+      throw new Error(
+        "schema.prisma has changes no migration carries: npm run db:migration:new -- <name>",
+      );
     }
     console.log("migrations are up to date with schema.prisma");
   },

@@ -17,5 +17,7 @@ export interface DbOptions {
  * Close it with `db.$disconnect()`.
  */
 export function createDb({ url, maxConnections = 10 }: DbOptions): Db {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: maxConnections }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: maxConnections }),
+  });
 }

@@ -73,7 +73,10 @@ describe("migrations", () => {
     await client.query(sql.stdout);
     await client.end();
 
-    const [actual, expected] = await Promise.all([describeSchema(migrated.url), describeSchema(reference.url)]);
+    const [actual, expected] = await Promise.all([
+      describeSchema(migrated.url),
+      describeSchema(reference.url),
+    ]);
     expect(actual.length).toBeGreaterThan(100);
     expect(actual).toEqual(expected);
   });
@@ -81,31 +84,100 @@ describe("migrations", () => {
   it("lets the generated client write and read every model", async () => {
     const user = await db.user.create({ data: { githubId: 1n, login: "octo" } });
     const project = await db.project.create({
-      data: { slug: "p", name: "P", createdById: user.id, memberships: { create: { userId: user.id, role: "OWNER" } } },
+      data: {
+        slug: "p",
+        name: "P",
+        createdById: user.id,
+        memberships: { create: { userId: user.id, role: "OWNER" } },
+      },
     });
-    const board = await db.board.create({ data: { projectId: project.id, name: "b", schemaId: "board-config/1", state: new Uint8Array([1, 2]) } });
-    await db.boardUpdate.create({ data: { boardId: board.id, update: new Uint8Array([3]), clientId: 42n } });
+    const board = await db.board.create({
+      data: {
+        projectId: project.id,
+        name: "b",
+        schemaId: "board-config/1",
+        state: new Uint8Array([1, 2]),
+      },
+    });
+    await db.boardUpdate.create({
+      data: { boardId: board.id, update: new Uint8Array([3]), clientId: 42n },
+    });
     const version = await db.configVersion.create({
-      data: { boardId: board.id, number: 1, schemaId: "board-config/1", config: { board: "rock-5b" }, contentHash: "a".repeat(64), authorId: user.id },
+      data: {
+        boardId: board.id,
+        number: 1,
+        schemaId: "board-config/1",
+        config: { board: "rock-5b" },
+        contentHash: "a".repeat(64),
+        authorId: user.id,
+      },
     });
     const build = await db.build.create({
-      data: { configVersionId: version.id, recipe: "debian", recipeVersion: "1", cacheKey: "b".repeat(64) },
+      data: {
+        configVersionId: version.id,
+        recipe: "debian",
+        recipeVersion: "1",
+        cacheKey: "b".repeat(64),
+      },
     });
     const artifact = await db.artifact.create({
-      data: { buildId: build.id, kind: "IMAGE", name: "x.img.xz", size: 5_000_000_000n, sha256: "c".repeat(64), storageKey: "k/x.img.xz" },
+      data: {
+        buildId: build.id,
+        kind: "IMAGE",
+        name: "x.img.xz",
+        size: 5_000_000_000n,
+        sha256: "c".repeat(64),
+        storageKey: "k/x.img.xz",
+      },
     });
-    const file = await db.projectFile.create({ data: { projectId: project.id, path: "/etc/motd" } });
-    await db.fileVersion.create({ data: { fileId: file.id, number: 1, size: 3, sha256: "d".repeat(64), storageKey: "f/1" } });
+    const file = await db.projectFile.create({
+      data: { projectId: project.id, path: "/etc/motd" },
+    });
+    await db.fileVersion.create({
+      data: { fileId: file.id, number: 1, size: 3, sha256: "d".repeat(64), storageKey: "f/1" },
+    });
     await db.shareLink.create({
-      data: { tokenHash: "e".repeat(64), buildId: build.id, artifactId: artifact.id, createdById: user.id, expiresAt: new Date(Date.now() + 60_000) },
+      data: {
+        tokenHash: "e".repeat(64),
+        buildId: build.id,
+        artifactId: artifact.id,
+        createdById: user.id,
+        expiresAt: new Date(Date.now() + 60_000),
+      },
     });
-    await db.apiToken.create({ data: { userId: user.id, name: "ci", tokenHash: "f".repeat(64), prefix: "bbos_", scopes: ["builds:write"] } });
-    await db.auditEvent.create({ data: { actorId: user.id, projectId: project.id, action: "project.create", targetType: "Project", targetId: project.id } });
-    await db.usageRecord.create({ data: { projectId: project.id, metric: "build.seconds", quantity: 90n, day: new Date("2026-11-23") } });
+    await db.apiToken.create({
+      data: {
+        userId: user.id,
+        name: "ci",
+        tokenHash: "f".repeat(64),
+        prefix: "bbos_",
+        scopes: ["builds:write"],
+      },
+    });
+    await db.auditEvent.create({
+      data: {
+        actorId: user.id,
+        projectId: project.id,
+        action: "project.create",
+        targetType: "Project",
+        targetId: project.id,
+      },
+    });
+    await db.usageRecord.create({
+      data: {
+        projectId: project.id,
+        metric: "build.seconds",
+        quantity: 90n,
+        day: new Date("2026-11-23"),
+      },
+    });
 
     const loaded = await db.build.findUniqueOrThrow({
       where: { id: build.id },
-      include: { artifacts: true, configVersion: { include: { board: { include: { updates: true } } } } },
+      include: {
+        artifacts: true,
+        configVersion: { include: { board: { include: { updates: true } } } },
+      },
     });
     expect(loaded.status).toBe("QUEUED");
     expect(loaded.artifacts[0]?.size).toBe(5_000_000_000n);
@@ -116,12 +188,26 @@ describe("migrations", () => {
 
   it("enforces the domain's unique constraints", async () => {
     const user = await db.user.create({ data: { githubId: 2n, login: "hubot" } });
-    const project = await db.project.create({ data: { slug: "q", name: "Q", createdById: user.id } });
-    const board = await db.board.create({ data: { projectId: project.id, name: "b", schemaId: "board-config/1" } });
-    const version = { boardId: board.id, number: 1, schemaId: "board-config/1", config: {}, contentHash: "0".repeat(64) };
+    const project = await db.project.create({
+      data: { slug: "q", name: "Q", createdById: user.id },
+    });
+    const board = await db.board.create({
+      data: { projectId: project.id, name: "b", schemaId: "board-config/1" },
+    });
+    const version = {
+      boardId: board.id,
+      number: 1,
+      schemaId: "board-config/1",
+      config: {},
+      contentHash: "0".repeat(64),
+    };
     await db.configVersion.create({ data: version });
-    await expect(db.configVersion.create({ data: version })).rejects.toMatchObject({ code: "P2002" });
-    await expect(db.board.create({ data: { projectId: project.id, name: "b", schemaId: "x" } })).rejects.toMatchObject({
+    await expect(db.configVersion.create({ data: version })).rejects.toMatchObject({
+      code: "P2002",
+    });
+    await expect(
+      db.board.create({ data: { projectId: project.id, name: "b", schemaId: "x" } }),
+    ).rejects.toMatchObject({
       code: "P2002",
     });
   });

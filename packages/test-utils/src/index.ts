@@ -1,3 +1,8 @@
 export { adminDatabaseUrl, testRedisUrl, withDatabase } from "./urls.ts";
-export { createEmptyDatabase, createTestDatabase, migrateDatabase, prepareTestDatabases } from "./postgres.ts";
+export {
+  createEmptyDatabase,
+  createTestDatabase,
+  migrateDatabase,
+  prepareTestDatabases,
+} from "./postgres.ts";
 export { uniquePrefix } from "./redis.ts";

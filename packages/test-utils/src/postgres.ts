@@ -1,13 +1,18 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 import pg from "pg";
 
 import { adminDatabaseUrl, withDatabase } from "./urls.ts";
 
-const TEST_PREFIX = "bbos_test_";
+// Vitest runs each workspace's tests from its folder; workspaces test in parallel, so each owns the
+// databases under its own prefix and never drops another's.
+const scope = basename(process.cwd())
+  .replace(/[^a-z0-9]/gi, "_")
+  .toLowerCase();
+const TEST_PREFIX = `bbos_test_${scope}_`;
 const TEMPLATE = `${TEST_PREFIX}template`;
 
 async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -64,9 +69,13 @@ export async function prepareTestDatabases(): Promise<void> {
 }
 
 /** A fresh, migrated database for one test file or worker; returns its URL. */
-export async function createTestDatabase(label = process.env.VITEST_POOL_ID ?? "0"): Promise<string> {
+export async function createTestDatabase(
+  label = process.env.VITEST_POOL_ID ?? "0",
+): Promise<string> {
   const name = `${TEST_PREFIX}${label}_${randomUUID().slice(0, 8)}`;
-  await withAdmin((client) => client.query(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(TEMPLATE)}`));
+  await withAdmin((client) =>
+    client.query(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(TEMPLATE)}`),
+  );
   return withDatabase(adminDatabaseUrl(), name);
 }
 

@@ -5,7 +5,9 @@ import { userInfo } from "node:os";
 
 /** A PostgreSQL URL whose role may create and drop databases. @defaultValue local server, OS user */
 export function adminDatabaseUrl(): string {
-  return process.env.TEST_DATABASE_URL ?? `postgresql://${userInfo().username}@127.0.0.1:5432/postgres`;
+  return (
+    process.env.TEST_DATABASE_URL ?? `postgresql://${userInfo().username}@127.0.0.1:5432/postgres`
+  );
 }
 
 /** The Redis the tests use. @defaultValue redis://127.0.0.1:6379 */

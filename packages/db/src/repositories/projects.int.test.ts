@@ -33,7 +33,11 @@ describe("project repository", () => {
   it("shows a project only to its members", async () => {
     const owner = await upsertGithubUser(db, { githubId: 20n, login: "owner" });
     const outsider = await upsertGithubUser(db, { githubId: 21n, login: "outsider" });
-    const project = await createProject(db, { slug: "rk", name: "Rockchip fleet", ownerId: owner.id });
+    const project = await createProject(db, {
+      slug: "rk",
+      name: "Rockchip fleet",
+      ownerId: owner.id,
+    });
 
     expect(await findRole(db, owner.id, project.id)).toBe("OWNER");
     expect(await listProjectsForUser(db, owner.id)).toMatchObject([{ slug: "rk", role: "OWNER" }]);
@@ -41,7 +45,10 @@ describe("project repository", () => {
     expect(await findProjectForUser(db, outsider.id, project.id)).toBeNull();
 
     await addMember(db, project.id, outsider.id, "VIEWER");
-    expect(await findProjectForUser(db, outsider.id, project.id)).toMatchObject({ id: project.id, role: "VIEWER" });
+    expect(await findProjectForUser(db, outsider.id, project.id)).toMatchObject({
+      id: project.id,
+      role: "VIEWER",
+    });
     expect(await findRole(db, outsider.id, project.id)).toBe("VIEWER");
   });
 

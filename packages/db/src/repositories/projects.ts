@@ -44,7 +44,10 @@ export function createProject(db: Db, input: CreateProjectInput): Promise<Projec
 /** A project as one member sees it: with that member's role. */
 export type MemberProjectRow = ProjectRow & { role: Role };
 
-const memberProjectSelect = { role: true, project: { select: projectSelect } } satisfies Prisma.MembershipSelect;
+const memberProjectSelect = {
+  role: true,
+  project: { select: projectSelect },
+} satisfies Prisma.MembershipSelect;
 
 /** Projects the user is a member of, by name, with the user's role in each. */
 export async function listProjectsForUser(db: Db, userId: string): Promise<MemberProjectRow[]> {
@@ -57,7 +60,11 @@ export async function listProjectsForUser(db: Db, userId: string): Promise<Membe
 }
 
 /** The project if the user is a member of it, else null: "absent" and "hidden" look the same. */
-export async function findProjectForUser(db: Db, userId: string, projectId: string): Promise<MemberProjectRow | null> {
+export async function findProjectForUser(
+  db: Db,
+  userId: string,
+  projectId: string,
+): Promise<MemberProjectRow | null> {
   const row = await db.membership.findUnique({
     where: { projectId_userId: { projectId, userId } },
     select: memberProjectSelect,
@@ -92,7 +99,10 @@ export function createBoard(db: Db, input: CreateBoardInput): Promise<BoardRow> 
 }
 
 /** Boards of the given projects, grouped by project id (one query for many projects). */
-export async function listBoardsByProject(db: Db, projectIds: readonly string[]): Promise<Map<string, BoardRow[]>> {
+export async function listBoardsByProject(
+  db: Db,
+  projectIds: readonly string[],
+): Promise<Map<string, BoardRow[]>> {
   const rows = await db.board.findMany({
     where: { projectId: { in: [...projectIds] } },
     orderBy: { name: "asc" },

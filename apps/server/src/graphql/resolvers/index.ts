@@ -7,13 +7,15 @@ export const resolvers = {
   Query: {
     health: (_: unknown, __: unknown, { version }: GraphQLContext) => ({ status: "ok", version }),
     me: (_: unknown, __: unknown, { viewer }: GraphQLContext) => viewer,
-    projects: (_: unknown, __: unknown, { viewer, services }: GraphQLContext) => services.projects.list(viewer),
+    projects: (_: unknown, __: unknown, { viewer, services }: GraphQLContext) =>
+      services.projects.list(viewer),
     project: (_: unknown, { id }: { id: string }, { viewer, services }: GraphQLContext) =>
       services.projects.get(viewer, id),
   },
   Subscription: { serverTime },
   Project: {
-    boards: (project: MemberProjectRow, _: unknown, { services }: GraphQLContext) => services.projects.boardsOf(project.id),
+    boards: (project: MemberProjectRow, _: unknown, { services }: GraphQLContext) =>
+      services.projects.boardsOf(project.id),
   },
   Board: {
     updatedAt: (board: BoardRow) => board.updatedAt.toISOString(),

@@ -4,7 +4,10 @@ import { DomainError } from "@bbos/core";
 
 const MIN_INTERVAL_MS = 100;
 
-async function* ticks(intervalMs: number, signal: AbortSignal): AsyncGenerator<{ serverTime: string }> {
+async function* ticks(
+  intervalMs: number,
+  signal: AbortSignal,
+): AsyncGenerator<{ serverTime: string }> {
   while (!signal.aborted) {
     yield { serverTime: new Date().toISOString() };
     await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
@@ -15,7 +18,10 @@ async function* ticks(intervalMs: number, signal: AbortSignal): AsyncGenerator<{
 export const serverTime = {
   subscribe(_: unknown, { intervalMs }: { intervalMs: number }) {
     if (!Number.isInteger(intervalMs) || intervalMs < MIN_INTERVAL_MS) {
-      throw new DomainError("BAD_INPUT", `intervalMs must be an integer of at least ${MIN_INTERVAL_MS}`);
+      throw new DomainError(
+        "BAD_INPUT",
+        `intervalMs must be an integer of at least ${MIN_INTERVAL_MS}`,
+      );
     }
     const stop = new AbortController();
     const iterator = ticks(intervalMs, stop.signal);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up everything and runs the platform: dependencies, PostgreSQL and Redis checks (local ones
+# are started where installed), database, migrations, demo data, production build, then the API
+# server (which also serves the web app) and a build worker. Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+: "${HOST:=127.0.0.1}"
+: "${PORT:=4000}"
+export HOST PORT
+
+require_node
+install_dependencies
+npx tsx scripts/services.ts --create-database
+npm run --silent db:migrate
+npm run --silent db:seed
+npx turbo run build --output-logs=errors-only
+
+export NODE_ENV=production WEB_DIST="$PWD/apps/web/dist"
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
+node apps/server/dist/main.js & pids+=($!)
+node workers/builder/dist/main.js & pids+=($!)
+
+url="http://$HOST:$PORT"
+for _ in $(seq 1 60); do
+  if curl -fsS "$url/readyz" >/dev/null 2>&1; then
+    echo
+    echo "BBOS is running at $url (GraphQL: $url/graphql). Press Ctrl-C to stop."
+    break
+  fi
+  sleep 0.5
+done
+wait -n "${pids[@]}"

@@ -1,0 +1,41 @@
+// Adds up the Vitest JSON reports of every workspace into one closing line.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  success: boolean;
+}
+
+const workspaces = ["apps", "packages", "workers"].flatMap((group) =>
+  existsSync(group) ? readdirSync(group).map((name) => join(group, name)) : [],
+);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let missing = 0;
+for (const workspace of workspaces) {
+  const pkg = JSON.parse(readFileSync(join(workspace, "package.json"), "utf8")) as {
+    scripts?: Record<string, string>;
+  };
+  if (!pkg.scripts?.test) continue;
+  const file = join(workspace, ".test-results.json");
+  if (!existsSync(file)) {
+    console.log(`${workspace}: no test report (the run did not finish)`);
+    missing++;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(file, "utf8")) as VitestReport;
+  const skipped = report.numPendingTests + report.numTodoTests;
+  console.log(
+    `${workspace}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`,
+  );
+  totals.passed += report.numPassedTests;
+  totals.failed += report.numFailedTests;
+  totals.skipped += skipped;
+}
+console.log(
+  `Tests: ${totals.passed} passed, ${totals.failed + missing} failed, ${totals.skipped} skipped`,
+);
+process.exit(totals.failed + missing > 0 || totals.passed === 0 ? 1 : 0);

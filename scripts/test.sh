@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lint, typecheck, then unit and integration tests of every
+# workspace against the real PostgreSQL and Redis. Prints one summary line at the end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+set -e
+
+require_node
+install_dependencies
+npx tsx scripts/services.ts
+export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://$(id -un)@127.0.0.1:5432/postgres}"
+export TEST_REDIS_URL="${TEST_REDIS_URL:-$REDIS_URL}"
+
+set +e
+status=0
+npx prettier --check . --log-level warn || status=1
+npx turbo run lint typecheck --continue --output-logs=errors-only || status=1
+find apps packages workers -name .test-results.json -not -path '*/node_modules/*' -delete
+npx turbo run test --continue --concurrency=2 -- --reporter=default --reporter=json --outputFile.json=.test-results.json || status=1
+npx tsx scripts/test-summary.ts || status=1
+exit $status
