@@ -3,11 +3,20 @@
 // they go into the bundle; third-party packages stay external and load from node_modules.
 import { build } from "esbuild";
 
-const workspaceOrRelative = /^(@bbos\/|\.{1,2}\/|\/)/;
+/** @type {import("esbuild").Plugin} */
+const externalThirdParty = {
+  name: "external-third-party",
+  setup(pluginBuild) {
+    // Bare specifiers only: relative and absolute paths are our own files.
+    pluginBuild.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith("@bbos/") ? undefined : { path: args.path, external: true },
+    );
+  },
+};
 
 /** @param {{ entry?: string, outfile?: string }} [options] */
 export async function buildNodeApp({ entry = "src/main.ts", outfile = "dist/main.js" } = {}) {
-  await build({
+  const result = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -15,18 +24,15 @@ export async function buildNodeApp({ entry = "src/main.ts", outfile = "dist/main
     format: "esm",
     target: "node20",
     sourcemap: true,
+    metafile: true,
     logLevel: "warning",
-    plugins: [
-      {
-        name: "external-third-party",
-        setup(pluginBuild) {
-          pluginBuild.onResolve({ filter: /.*/ }, (args) =>
-            args.kind === "entry-point" || workspaceOrRelative.test(args.path)
-              ? undefined
-              : { external: true },
-          );
-        },
-      },
-    ],
+    plugins: [externalThirdParty],
   });
+  // An external @bbos/* import would fail at run time on the .ts source.
+  const leftovers = Object.values(result.metafile.outputs)
+    .flatMap((output) => output.imports)
+    .filter((entry) => entry.external && entry.path.startsWith("@bbos/"));
+  if (leftovers.length > 0) {
+    throw new Error(`workspace packages left external: ${leftovers.map((e) => e.path).join(", ")}`);
+  }
 }

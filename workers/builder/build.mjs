@@ -1,0 +1,3 @@
+import { buildNodeApp } from "../../tooling/build-node-app.mjs";
+
+await buildNodeApp();
