@@ -16,13 +16,20 @@ require_node() {
   command -v npm >/dev/null || die "npm is required"
 }
 
-# Installs exactly what package-lock.json pins, unless node_modules already matches it.
+# Installs what package-lock.json pins, unless node_modules already matches it. `npm install`
+# rather than `npm ci`: npm 11 leaves other platforms' optional packages (turbo's binaries) out
+# of the lockfile and `npm ci` then refuses it. In CI a lockfile that install had to change fails.
 install_dependencies() {
   local stamp=node_modules/.cache/bbos-installed-lock
   if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp"; then
     return
   fi
-  echo "installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund
+  echo "installing dependencies…"
+  local before
+  before=$(sha256sum package-lock.json)
+  npm install --no-audit --no-fund --loglevel=error
+  if [ -n "${CI:-}" ] && [ "$before" != "$(sha256sum package-lock.json)" ]; then
+    die "package-lock.json is out of date with package.json: run npm install and commit it"
+  fi
   mkdir -p node_modules/.cache && cp package-lock.json "$stamp"
 }
