@@ -7,6 +7,7 @@ interface VitestReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
+  numFailedTestSuites: number;
   success: boolean;
 }
 
@@ -28,11 +29,14 @@ for (const workspace of workspaces) {
   }
   const report = JSON.parse(readFileSync(file, "utf8")) as VitestReport;
   const skipped = report.numPendingTests + report.numTodoTests;
+  // A file that fails to load, or a run with no test files, fails without a failed test: count it.
+  const failed =
+    report.numFailedTests || (report.success ? 0 : Math.max(report.numFailedTestSuites, 1));
   console.log(
-    `${workspace}: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`,
+    `${workspace}: ${report.numPassedTests} passed, ${failed} failed, ${skipped} skipped`,
   );
   totals.passed += report.numPassedTests;
-  totals.failed += report.numFailedTests;
+  totals.failed += failed;
   totals.skipped += skipped;
 }
 console.log(
