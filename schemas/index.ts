@@ -1,0 +1,205 @@
+/**
+ * @bbos/schemas: the board-config JSON Schemas (draft 2020-12) with their @rjsf/core uiSchemas,
+ * and the board catalogue. The JSON files are the source of truth; this module registers and types them.
+ */
+import catalogueJson from "./board-catalogue.json" with { type: "json" };
+import schemaV1 from "./board-config/1.schema.json" with { type: "json" };
+import uiSchemaV1 from "./board-config/1.ui-schema.json" with { type: "json" };
+import schemaV2 from "./board-config/2.schema.json" with { type: "json" };
+import uiSchemaV2 from "./board-config/2.ui-schema.json" with { type: "json" };
+
+// ---------------------------------------------------------------------------------------------
+// Board-config schemas
+
+/** Registry key of a board-config schema version: `board-config/<version>`. */
+export type BoardConfigSchemaId = "board-config/1" | "board-config/2";
+
+/** A JSON Schema document, kept loose on purpose: validators and forms take it as is. */
+export interface JsonSchemaObject {
+  readonly $schema?: string;
+  readonly $id?: string;
+  readonly [keyword: string]: unknown;
+}
+
+/** An @rjsf/core uiSchema (`ui:order`, `ui:widget`, `ui:help`, … keyed like the schema's properties). */
+export interface UiSchemaObject {
+  readonly [key: string]: unknown;
+}
+
+export interface BoardConfigSchemaEntry {
+  readonly id: BoardConfigSchemaId;
+  /** The number after the slash in `id`. */
+  readonly version: number;
+  /** The schema document; its `$id` is `https://bbos.dev/schemas/<id>`. */
+  readonly schema: JsonSchemaObject;
+  readonly uiSchema: UiSchemaObject;
+}
+
+/** Every board-config schema version, keyed by id. Never edit a published version; add one. */
+export const boardConfigSchemas: Readonly<Record<BoardConfigSchemaId, BoardConfigSchemaEntry>> = {
+  "board-config/1": { id: "board-config/1", version: 1, schema: schemaV1, uiSchema: uiSchemaV1 },
+  "board-config/2": { id: "board-config/2", version: 2, schema: schemaV2, uiSchema: uiSchemaV2 },
+};
+
+/** The version new configs get and older configs migrate to. */
+export const latestBoardConfigSchemaId: BoardConfigSchemaId = "board-config/2";
+
+/** Narrows an arbitrary string (for example a stored schema id) to a known id. */
+export function isBoardConfigSchemaId(id: string): id is BoardConfigSchemaId {
+  return Object.hasOwn(boardConfigSchemas, id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Board-config types (hand-written; keep in step with the JSON files)
+
+export type OsVariant = "minimal" | "server" | "desktop";
+export type DesktopEnvironment = "xfce" | "gnome" | "kde-plasma" | "cinnamon" | "mate";
+export type BuildRecipe = "debian" | "armbian";
+
+export interface BoardConfigUser {
+  name: string;
+  sudo?: boolean;
+  sshKeys?: string[];
+  /** crypt(3) hash; writeOnly secret. */
+  passwordHash?: string;
+}
+
+export interface BoardConfigSsh {
+  enabled?: boolean;
+  passwordAuthentication?: boolean;
+  permitRootLogin?: "no" | "prohibit-password" | "yes";
+  port?: number;
+}
+
+export interface BoardConfigEthernet {
+  mode?: "dhcp" | "static";
+  /** IPv4 address with prefix, e.g. `192.168.1.50/24`; required when `mode` is `static`. */
+  address?: string;
+  gateway?: string;
+  dns?: string[];
+}
+
+export interface BoardConfigWifi {
+  ssid: string;
+  /** WPA passphrase; writeOnly secret. */
+  psk?: string;
+  country?: string;
+}
+
+export interface BoardConfigFile {
+  fileId: string;
+  path: string;
+  mode?: string;
+}
+
+interface BoardConfigCommon {
+  board: string;
+  os: {
+    release: string;
+    branch: string;
+    variant: OsVariant;
+    /** Required when `variant` is `desktop`. */
+    desktop?: DesktopEnvironment;
+  };
+  kernel?: { cmdline?: string; overlays?: string[] };
+  packages?: { install?: string[]; remove?: string[] };
+  system: {
+    hostname: string;
+    locale?: string;
+    timezone?: string;
+    keyboard?: string;
+    users?: BoardConfigUser[];
+    ssh?: BoardConfigSsh;
+  };
+  network?: { ethernet?: BoardConfigEthernet; wifi?: BoardConfigWifi };
+  build?: {
+    recipe?: BuildRecipe;
+    options?: { installHeaders?: boolean; extensions?: string[]; mirror?: string };
+  };
+  files?: BoardConfigFile[];
+}
+
+export type ImageRootfs = "ext4" | "btrfs" | "f2fs";
+export type ImageCompression = "xz" | "zstd" | "none";
+
+/** A config valid against `board-config/1`. */
+export interface BoardConfigV1 extends BoardConfigCommon {
+  image?: { rootfs?: ImageRootfs; sizeMiB?: number; compression?: ImageCompression };
+}
+
+/** `board-config/2` image size: MiB 512–65536 or GiB 1–64. */
+export interface ImageSize {
+  value: number;
+  unit: "MiB" | "GiB";
+}
+
+/** A config valid against `board-config/2` (differs from v1 only in `image.size`). */
+export interface BoardConfigV2 extends BoardConfigCommon {
+  image?: { rootfs?: ImageRootfs; size?: ImageSize; compression?: ImageCompression };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Board catalogue
+
+export type CatalogueArchitecture = "arm64" | "armhf" | "amd64";
+
+export interface CatalogueSource {
+  readonly name: string;
+  /** Git commit or Debian package versions that were read. */
+  readonly ref: string;
+  readonly paths: string;
+}
+
+export interface CatalogueFamily {
+  readonly name: string;
+  readonly architecture: CatalogueArchitecture;
+  /** Kernel branches the family defines; a board offers only its own `branches`. */
+  readonly branches: readonly string[];
+  /** Device-tree overlay names (without the family's overlay prefix); may be empty. */
+  readonly overlays: readonly string[];
+}
+
+export interface CatalogueBootloader {
+  /** Debian package, e.g. `u-boot-rockchip`. */
+  readonly package: string;
+  /** Directory `usr/lib/u-boot/<target>/` in that package, e.g. `rockpro64-rk3399`. */
+  readonly target: string;
+}
+
+export interface CatalogueBoard {
+  readonly id: string;
+  readonly name: string;
+  readonly vendor: string;
+  /** Key into `BoardCatalogue.families`. */
+  readonly family: string;
+  readonly soc: string;
+  readonly architecture: CatalogueArchitecture;
+  /** Kernel branches offered (Armbian's KERNEL_TARGET). */
+  readonly branches: readonly string[];
+  /** Path below the kernel's dtb directory, e.g. `rockchip/rk3588-rock-5b.dtb`; null when firmware provides it. */
+  readonly dtb: string | null;
+  /** Armbian BOOT_SCENARIO (Rockchip); null elsewhere. */
+  readonly bootScenario: string | null;
+  readonly partitionTable: "gpt" | "msdos";
+  /** Debian U-Boot package and target; null when Debian ships none (or for virtual machines). */
+  readonly bootloader: CatalogueBootloader | null;
+  readonly recipes: readonly BuildRecipe[];
+  readonly supportTier: "standard" | "community" | "virtual";
+}
+
+export interface BoardCatalogue {
+  readonly version: 1;
+  readonly sources: readonly CatalogueSource[];
+  /** Releases each recipe accepts (`os.release`). */
+  readonly releases: Readonly<Record<BuildRecipe, readonly string[]>>;
+  readonly families: Readonly<Record<string, CatalogueFamily>>;
+  readonly boards: readonly CatalogueBoard[];
+}
+
+/** The board catalogue (`board-catalogue.json`, validated by `board-catalogue.schema.json`). */
+export const boardCatalogue: BoardCatalogue = catalogueJson as BoardCatalogue;
+
+/** The catalogue board with this id, if any. */
+export function findCatalogueBoard(id: string): CatalogueBoard | undefined {
+  return boardCatalogue.boards.find((board) => board.id === id);
+}
