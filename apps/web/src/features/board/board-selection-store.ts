@@ -6,6 +6,8 @@ export interface SelectedBoard {
   projectName: string;
   boardId: string;
   boardName: string;
+  /** The board-config schema the board's document is written against. */
+  schemaId: string;
 }
 
 interface BoardSelectionState {

@@ -5,6 +5,7 @@ import { graphqlRequest } from "../../lib/graphql";
 export interface BoardSummary {
   id: string;
   name: string;
+  schemaId: string;
 }
 
 export interface ProjectSummary {
@@ -25,6 +26,7 @@ export const PROJECTS_QUERY = /* GraphQL */ `
       boards {
         id
         name
+        schemaId
       }
     }
   }

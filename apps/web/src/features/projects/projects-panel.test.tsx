@@ -15,7 +15,11 @@ describe("ProjectsPanel", () => {
     stubGraphQL(() => ({
       data: {
         projects: [
-          { id: "p1", name: "Gateway", boards: [{ id: "b1", name: "imx8-gw" }] },
+          {
+            id: "p1",
+            name: "Gateway",
+            boards: [{ id: "b1", name: "imx8-gw", schemaId: "board-config/1" }],
+          },
           { id: "p2", name: "Sensor hub", boards: [] },
         ],
       },
@@ -38,7 +42,7 @@ describe("ProjectsPanel", () => {
     await screen.findByText("No projects yet.");
     const { query } = parseRequestBody(fetchMock.mock.calls[0]?.[1]);
     expect(query.replace(/\s+/g, " ").trim()).toBe(
-      "query Projects { projects { id name boards { id name } } }",
+      "query Projects { projects { id name boards { id name schemaId } } }",
     );
   });
 
@@ -61,7 +65,15 @@ describe("ProjectsPanel", () => {
 
   it("selects a board when it is clicked", async () => {
     stubGraphQL(() => ({
-      data: { projects: [{ id: "p1", name: "Gateway", boards: [{ id: "b1", name: "imx8-gw" }] }] },
+      data: {
+        projects: [
+          {
+            id: "p1",
+            name: "Gateway",
+            boards: [{ id: "b1", name: "imx8-gw", schemaId: "board-config/1" }],
+          },
+        ],
+      },
     }));
     renderWithQuery(<ProjectsPanel />);
 
@@ -72,6 +84,7 @@ describe("ProjectsPanel", () => {
       projectName: "Gateway",
       boardId: "b1",
       boardName: "imx8-gw",
+      schemaId: "board-config/1",
     });
     expect(screen.getByRole("button", { name: "imx8-gw" }).getAttribute("aria-pressed")).toBe(
       "true",

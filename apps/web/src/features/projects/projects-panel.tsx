@@ -55,6 +55,7 @@ function ProjectItem({ project }: { project: ProjectSummary }) {
                     projectName: project.name,
                     boardId: board.id,
                     boardName: board.name,
+                    schemaId: board.schemaId,
                   })
                 }
               >

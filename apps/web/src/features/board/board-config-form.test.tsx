@@ -1,0 +1,64 @@
+import type { RJSFSchema, UiSchema } from "@rjsf/utils";
+import { fireEvent, render, screen, within } from "@testing-library/react";
+import { useState } from "react";
+import { describe, expect, it } from "vitest";
+
+import { boardConfigSchemas } from "@bbos/schemas";
+
+import { BoardConfigForm } from "./board-config-form";
+
+const { schema, uiSchema } = boardConfigSchemas["board-config/1"];
+
+function Harness({ initial }: { initial: Record<string, unknown> }) {
+  const [config, setConfig] = useState(initial);
+  return (
+    <BoardConfigForm
+      schema={schema as RJSFSchema}
+      uiSchema={uiSchema as UiSchema}
+      config={config}
+      onChange={setConfig}
+    />
+  );
+}
+
+const start = {
+  board: "rock-5b",
+  os: { release: "bookworm", branch: "current", variant: "server" },
+  system: { hostname: "rock" },
+};
+
+function hostnameField(container: HTMLElement): HTMLElement {
+  const input = container.querySelector<HTMLInputElement>("#root_system_hostname");
+  if (!input) throw new Error("the form has no hostname input");
+  const field = input.closest<HTMLElement>(".form-group");
+  if (!field) throw new Error("the hostname input is not inside a form group");
+  return field;
+}
+
+describe("BoardConfigForm", () => {
+  it("renders the real board-config schema with its uiSchema", () => {
+    const { container } = render(<Harness initial={start} />);
+    expect(container.querySelector<HTMLInputElement>("#root_system_hostname")?.value).toBe("rock");
+    expect(container.querySelector("#root_board")).not.toBeNull();
+    // Secrets use the password widget.
+    expect(container.querySelector<HTMLInputElement>("#root_network_wifi_psk")?.type).toBe(
+      "password",
+    );
+  });
+
+  it("shows an inline error beside an invalid hostname, and clears it when fixed", async () => {
+    const { container } = render(<Harness initial={start} />);
+    const input = container.querySelector<HTMLInputElement>("#root_system_hostname");
+    if (!input) throw new Error("no hostname input");
+
+    fireEvent.change(input, { target: { value: "Not_A_Host!" } });
+    const field = hostnameField(container);
+    expect(await within(field).findByText(/must match pattern/)).toBeTruthy();
+
+    fireEvent.change(input, { target: { value: "rock-5b-01" } });
+    await expect(
+      within(hostnameField(container)).findByText(/must match pattern/, {}, { timeout: 200 }),
+    ).rejects.toThrow();
+    expect(screen.queryAllByText(/must match pattern/)).toHaveLength(0);
+  });
+});
