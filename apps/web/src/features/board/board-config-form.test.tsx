@@ -13,7 +13,7 @@ function Harness({ initial }: { initial: Record<string, unknown> }) {
   const [config, setConfig] = useState(initial);
   return (
     <BoardConfigForm
-      schema={schema as RJSFSchema}
+      schema={schema}
       uiSchema={uiSchema as UiSchema}
       config={config}
       onChange={setConfig}
