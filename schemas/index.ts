@@ -164,6 +164,8 @@ export interface CatalogueBootloader {
   readonly package: string;
   /** Directory `usr/lib/u-boot/<target>/` in that package, e.g. `rockpro64-rk3399`. */
   readonly target: string;
+  /** Debian releases whose package ships the target; absent means all of `releases.debian`. */
+  readonly releases?: readonly string[];
 }
 
 export interface CatalogueBoard {
