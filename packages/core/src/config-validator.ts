@@ -1,0 +1,132 @@
+import type { ValidateFunction } from "ajv";
+
+import { contentHash } from "./canonical-json.ts";
+import type { ConfigCatalogue } from "./config-catalogue.ts";
+import { createConfigAjv } from "./config-ajv.ts";
+import { configRules, runConfigRules } from "./config-rules.ts";
+import { DomainError } from "./errors.ts";
+import { toSchemaIssues } from "./internal/ajv-issues.ts";
+import type { ConfigRule } from "./rules/config-rule.ts";
+import { createValidationResult, type ValidationResult } from "./validation-result.ts";
+
+/**
+ * Bump when the issue mapping changes its codes, paths or messages, so that cached results keyed
+ * by {@link ConfigValidator.fingerprint} are not served stale.
+ */
+const ISSUE_MAPPING_REVISION = 1;
+
+/** One registered schema; `BoardConfigSchemaEntry` from `@bbos/schemas` fits. */
+export interface ConfigSchemaEntry {
+  /** A JSON Schema draft 2020-12 document. */
+  readonly schema: object;
+}
+
+/** Inputs of {@link createConfigValidator}: plain data, so tests can pass their own. */
+export interface ConfigValidatorOptions {
+  /** Schemas keyed by schema id (`"board-config/1"`); every one is compiled once, up front. */
+  readonly schemas: Readonly<Record<string, ConfigSchemaEntry>>;
+  /** The board catalogue the cross-field rules check against. */
+  readonly catalogue: ConfigCatalogue;
+  /**
+   * Cross-field rules run after the schema.
+   * @defaultValue {@link configRules}
+   */
+  readonly rules?: readonly ConfigRule[];
+}
+
+/** Validates configs against compiled schemas plus the cross-field rules. */
+export interface ConfigValidator {
+  /**
+   * Checks `config` (already parsed, ideally through `parseConfigJson`) against the schema with
+   * this id, then runs the cross-field rules on the parts the schema found sound. Never changes
+   * `config`. The issues list schema issues first, then rule issues, each in a stable order.
+   *
+   * @throws DomainError `SCHEMA_NOT_FOUND` for an unknown id; the message lists the known ids.
+   */
+  validate(schemaId: string, config: unknown): ValidationResult;
+  /** The ids `validate` accepts, in registration order. */
+  readonly schemaIds: readonly string[];
+  /**
+   * Lowercase hex SHA-256 over everything that decides a result for this schema id: the schema,
+   * the catalogue, the rules and the issue mapping. A result cache namespaced by it never serves a
+   * stale result after a deploy changes any of them. Computed once per id, then memoised.
+   *
+   * @throws DomainError `SCHEMA_NOT_FOUND` for an unknown id.
+   */
+  fingerprint(schemaId: string): string;
+}
+
+/**
+ * Compiles every schema once (Ajv draft 2020-12, see `createConfigAjv`) and returns a validator.
+ *
+ * Ajv errors become issues with JSON Pointer paths and `SCHEMA_*` codes. A rule error at the
+ * same path as a `SCHEMA_REQUIRED` issue replaces it, because the rule explains the condition
+ * (DESKTOP_NEEDS_ENVIRONMENT says why `os.desktop` is required).
+ *
+ * @throws Error when a schema does not compile in strict mode (a bug in the schema, not in the
+ *   input), with Ajv's error as `cause`.
+ */
+export function createConfigValidator(options: ConfigValidatorOptions): ConfigValidator {
+  const rules = options.rules ?? configRules;
+  const { catalogue } = options;
+  const ajv = createConfigAjv();
+  const compiled = new Map<string, ValidateFunction>();
+  for (const [id, entry] of Object.entries(options.schemas)) {
+    try {
+      compiled.set(id, ajv.compile(entry.schema));
+    } catch (error) {
+      throw new Error(`Config schema "${id}" does not compile in strict mode.`, { cause: error });
+    }
+  }
+  const schemaIds = Object.freeze([...compiled.keys()]);
+  const fingerprints = new Map<string, string>();
+
+  const getCompiled = (schemaId: string): ValidateFunction => {
+    const check = compiled.get(schemaId);
+    if (check === undefined) {
+      throw new DomainError(
+        "SCHEMA_NOT_FOUND",
+        `Unknown config schema "${schemaId}"; known schemas: ${schemaIds.join(", ")}.`,
+        { details: { schemaId, known: schemaIds } },
+      );
+    }
+    return check;
+  };
+
+  return {
+    schemaIds,
+    fingerprint(schemaId) {
+      getCompiled(schemaId);
+      let fingerprint = fingerprints.get(schemaId);
+      if (fingerprint === undefined) {
+        fingerprint = contentHash({
+          schemaId,
+          schema: options.schemas[schemaId]?.schema,
+          catalogue,
+          // Function source stands in for "the rule's logic": any edit changes the fingerprint.
+          rules: rules.map((rule) => ({
+            name: rule.name,
+            codes: rule.codes,
+            reads: rule.reads,
+            source: rule.check.toString(),
+          })),
+          issueMappingRevision: ISSUE_MAPPING_REVISION,
+        });
+        fingerprints.set(schemaId, fingerprint);
+      }
+      return fingerprint;
+    },
+    validate(schemaId, config) {
+      const check = getCompiled(schemaId);
+      const schemaIssues = check(config) ? [] : toSchemaIssues(check.errors);
+      const ruleIssues = runConfigRules(config, catalogue, schemaIssues, rules);
+      const explained = new Set(
+        ruleIssues.filter((issue) => issue.severity === "error").map((issue) => issue.path),
+      );
+      const kept = schemaIssues.filter(
+        (issue) => !(issue.code === "SCHEMA_REQUIRED" && explained.has(issue.path)),
+      );
+      return createValidationResult(schemaId, [...kept, ...ruleIssues]);
+    },
+  };
+}
