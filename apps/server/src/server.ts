@@ -18,16 +18,19 @@ import type { Redis } from "ioredis";
 import { pinoHttp } from "pino-http";
 import { WebSocketServer } from "ws";
 
+import { defaultConfigValidator, type ConfigValidator } from "@bbos/core";
 import type { Db, UserRow } from "@bbos/db";
 
 import type { GraphQLContext } from "./graphql/context.ts";
 import { createFormatError } from "./graphql/format-error.ts";
 import { resolvers } from "./graphql/resolvers/index.ts";
 import { typeDefs } from "./graphql/type-defs.ts";
+import { httpErrorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health-routes.ts";
 import { webAppRoutes } from "./http/web-app.ts";
 import type { Logger } from "./logger.ts";
 import { createProjectService } from "./services/project-service.ts";
+import { createValidationService } from "./services/validation-service.ts";
 
 /** Largest GraphQL request body accepted over HTTP. */
 const MAX_BODY = "1mb";
@@ -43,6 +46,10 @@ export interface ServerOptions {
   /** Resolves who a request acts for; null when nobody is signed in. */
   resolveViewer: (request: IncomingMessage) => Promise<UserRow | null>;
   webDist?: string | undefined;
+  /** Validates board configs. @defaultValue the schemas and catalogue in @bbos/schemas */
+  validator?: ConfigValidator;
+  /** Namespace of this server's Redis keys. @defaultValue "bbos" */
+  redisKeyPrefix?: string;
 }
 
 export interface RunningServer {
@@ -57,10 +64,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.disable("x-powered-by");
   const httpServer = createHttpServer(app);
   const schema = makeExecutableSchema({ typeDefs, resolvers });
+  const validation = createValidationService({
+    validator: options.validator ?? defaultConfigValidator(),
+    redis,
+    log,
+    keyPrefix: options.redisKeyPrefix ?? "bbos",
+  });
 
   const contextFor = async (request: IncomingMessage): Promise<GraphQLContext> => ({
     viewer: await options.resolveViewer(request),
-    services: { projects: createProjectService(db) },
+    services: { projects: createProjectService(db), validation },
     db,
     log,
     version: options.version,
@@ -116,6 +129,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }),
   );
   if (options.webDist) app.use(webAppRoutes(options.webDist));
+  app.use(httpErrorHandler(log));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

@@ -3,7 +3,7 @@ import { pino } from "pino";
 
 import { ensureLocalUser, type Db, type UserRow } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
-import { createTestDatabase, testRedisUrl } from "@bbos/test-utils";
+import { createTestDatabase, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 
 import { startServer, type RunningServer, type ServerOptions } from "../src/server.ts";
 
@@ -21,6 +21,7 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
   const db = createDb({ url: await createTestDatabase(), maxConnections: 4 });
   const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
   const viewer = await ensureLocalUser(db, "tester");
+  const redisKeyPrefix = uniquePrefix();
   const server = await startServer({
     db,
     redis,
@@ -29,10 +30,15 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
     port: 0,
     version: "test",
     resolveViewer: () => Promise.resolve(viewer),
+    redisKeyPrefix,
     ...overrides,
   });
   const close = async () => {
     await server.close();
+    if (redis.status === "ready") {
+      const keys = await redis.keys(`${redisKeyPrefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    }
     await Promise.allSettled([db.$disconnect(), redis.quit()]);
   };
   return { ...server, db, redis, viewer, close, [Symbol.asyncDispose]: close };

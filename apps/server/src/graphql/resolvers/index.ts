@@ -1,10 +1,21 @@
 import type { BoardRow, MemberProjectRow } from "@bbos/db";
 
+import { JSONResolver } from "graphql-scalars";
+
 import type { GraphQLContext } from "../context.ts";
+import { catalogueQueries } from "./catalogue.ts";
 import { serverTime } from "./server-time.ts";
 
 export const resolvers = {
+  JSON: JSONResolver,
+  Severity: { ERROR: "error", WARNING: "warning" },
   Query: {
+    ...catalogueQueries,
+    validateConfig: (
+      _: unknown,
+      { schemaId, config }: { schemaId: string; config: unknown },
+      { services }: GraphQLContext,
+    ) => services.validation.validate(schemaId, config),
     health: (_: unknown, __: unknown, { version }: GraphQLContext) => ({ status: "ok", version }),
     me: (_: unknown, __: unknown, { viewer }: GraphQLContext) => viewer,
     projects: (_: unknown, __: unknown, { viewer, services }: GraphQLContext) =>

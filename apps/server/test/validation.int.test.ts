@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { graphql, startTestServer, type TestServer } from "./start-test-server.ts";
+
+const VALIDATE = /* GraphQL */ `
+  query ($schemaId: ID!, $config: JSON!) {
+    validateConfig(schemaId: $schemaId, config: $config) {
+      valid
+      schemaId
+      cached
+      issues {
+        path
+        code
+        message
+        severity
+      }
+    }
+  }
+`;
+
+interface ValidationPayload {
+  validateConfig: {
+    valid: boolean;
+    cached: boolean;
+    issues: { path: string; code: string; message: string; severity: string }[];
+  };
+}
+
+const validConfig = {
+  board: "qemu-arm64",
+  os: { release: "bookworm", branch: "current", variant: "minimal" },
+  system: { hostname: "ci-board" },
+  build: { recipe: "debian" },
+};
+
+describe("config validation over GraphQL", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  it("serves the schema registry and the board catalogue", async () => {
+    const { body } = await graphql<{
+      schemas: { id: string; latest: boolean; jsonSchema: { $id: string } }[];
+      schema: { id: string } | null;
+      missing: { id: string } | null;
+      boards: { id: string; architecture: string }[];
+      arm64: { architecture: string }[];
+    }>(
+      server.url,
+      `
+        {
+          schemas {
+            id
+            latest
+            jsonSchema
+          }
+          schema(id: "board-config/1") {
+            id
+          }
+          missing: schema(id: "nope") {
+            id
+          }
+          boards {
+            id
+            architecture
+          }
+          arm64: boards(architecture: "arm64") {
+            architecture
+          }
+        }
+      `,
+    );
+    expect(body.errors).toBeUndefined();
+    const data = body.data;
+    expect(data?.schemas.map((s) => s.id)).toEqual(["board-config/1", "board-config/2"]);
+    expect(data?.schemas.filter((s) => s.latest)).toHaveLength(1);
+    expect(data?.schemas[0]?.jsonSchema.$id).toBe("https://bbos.dev/schemas/board-config/1");
+    expect(data?.schema).toEqual({ id: "board-config/1" });
+    expect(data?.missing).toBeNull();
+    expect(data?.boards.length).toBeGreaterThanOrEqual(22);
+    expect(data?.boards.map((b) => b.id)).toEqual(
+      expect.arrayContaining(["qemu-arm64", "qemu-amd64", "rock-5b"]),
+    );
+    expect(data?.arm64.every((b) => b.architecture === "arm64")).toBe(true);
+  });
+
+  it("accepts a valid config, then answers the same config from the cache", async () => {
+    const first = await graphql<ValidationPayload>(server.url, VALIDATE, {
+      schemaId: "board-config/1",
+      config: validConfig,
+    });
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data?.validateConfig).toMatchObject({ valid: true, cached: false });
+
+    // Same content, other key order: canonical JSON makes it the same cache entry.
+    const reordered = {
+      build: validConfig.build,
+      system: validConfig.system,
+      os: validConfig.os,
+      board: validConfig.board,
+    };
+    const second = await graphql<ValidationPayload>(server.url, VALIDATE, {
+      schemaId: "board-config/1",
+      config: reordered,
+    });
+    expect(second.body.data?.validateConfig).toMatchObject({ valid: true, cached: true });
+  });
+
+  it("reports precise issues for an invalid config", async () => {
+    const config = { ...validConfig, system: { hostname: "Not_A_Host" } };
+    const { body } = await graphql<ValidationPayload>(server.url, VALIDATE, {
+      schemaId: "board-config/1",
+      config,
+    });
+    const result = body.data?.validateConfig;
+    expect(result?.valid).toBe(false);
+    expect(result?.issues).toContainEqual(
+      expect.objectContaining({
+        path: "/system/hostname",
+        code: "SCHEMA_PATTERN",
+        severity: "ERROR",
+      }),
+    );
+  });
+
+  it("takes a string as the config's JSON text and rejects text that is not JSON", async () => {
+    const ok = await graphql<ValidationPayload>(server.url, VALIDATE, {
+      schemaId: "board-config/1",
+      config: JSON.stringify(validConfig),
+    });
+    expect(ok.body.data?.validateConfig.valid).toBe(true);
+
+    const bad = await graphql(server.url, VALIDATE, {
+      schemaId: "board-config/1",
+      config: "{ board: rock-5b",
+    });
+    expect(bad.body.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(bad.body.errors?.[0]?.message).toMatch(/JSON/);
+  });
+
+  it("names the known schemas when the schema id is unknown", async () => {
+    const { body } = await graphql(server.url, VALIDATE, {
+      schemaId: "board-config/99",
+      config: validConfig,
+    });
+    expect(body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect(body.errors?.[0]?.message).toContain("board-config/1");
+  });
+
+  it("rejects prototype keys without polluting the server", async () => {
+    const text = `{"board":"qemu-arm64","__proto__":{"polluted":true}}`;
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"query":${JSON.stringify(VALIDATE)},"variables":{"schemaId":"board-config/1","config":${text}}}`,
+    });
+    const body = (await response.json()) as {
+      errors?: { message: string; extensions: { code: string } }[];
+    };
+    expect(body.errors?.[0]?.extensions.code).toBe("BAD_USER_INPUT");
+    expect(body.errors?.[0]?.message).toContain("__proto__");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+
+    const constructorKey = await graphql(server.url, VALIDATE, {
+      schemaId: "board-config/1",
+      config: { board: "x", system: { constructor: { prototype: {} } } },
+    });
+    expect(constructorKey.body.errors?.[0]?.message).toContain("constructor");
+  });
+
+  it("rejects deeply nested input with a clear error", async () => {
+    // Written as text: a 10,000-deep value is beyond what JSON.stringify can produce.
+    const deep = `${'{"d":'.repeat(10_000)}"leaf"${"}".repeat(10_000)}`;
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"query":${JSON.stringify(VALIDATE)},"variables":{"schemaId":"board-config/1","config":{"board":${deep}}}}`,
+    });
+    expect(response.status).toBeLessThan(500);
+    const body = (await response.json()) as {
+      errors?: { message: string; extensions: { code: string } }[];
+    };
+    expect(body.errors?.[0]?.extensions.code).toBe("BAD_USER_INPUT");
+    expect(body.errors?.[0]?.message).toMatch(/nest|deep/i);
+  });
+
+  it("refuses a 10 MB payload with 413 and a readable reason", async () => {
+    const huge = { ...validConfig, kernel: { cmdline: "x".repeat(10 * 1024 * 1024) } };
+    const { status, body } = await graphql(server.url, VALIDATE, {
+      schemaId: "board-config/1",
+      config: huge,
+    });
+    expect(status).toBe(413);
+    expect(body.errors?.[0]).toMatchObject({ extensions: { code: "PAYLOAD_TOO_LARGE" } });
+    expect(body.errors?.[0]?.message).toMatch(/larger than the limit/);
+  });
+
+  it("answers a body that is not JSON with 400 in GraphQL's error shape", async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as {
+      errors: { message: string; extensions: { code: string } }[];
+    };
+    expect(body.errors[0]?.message).toMatch(/^request body is not valid JSON/);
+    expect(body.errors[0]?.extensions.code).toBe("BAD_REQUEST");
+  });
+});
