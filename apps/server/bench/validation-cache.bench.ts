@@ -8,7 +8,7 @@ import { createConfigAjv, defaultConfigValidator } from "@bbos/core";
 import { boardConfigSchemas } from "@bbos/schemas";
 import maximal from "@bbos/schemas/examples/maximal.json" with { type: "json" };
 import typical from "@bbos/schemas/examples/typical.json" with { type: "json" };
-import { testRedisUrl, uniquePrefix } from "@bbos/test-utils";
+import { removeRedisKeys, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 
 import { createValidationService } from "../src/services/validation-service.ts";
 
@@ -74,6 +74,5 @@ console.log(`validation service with Redis cache (${RUNS} runs, median; Redis ${
 console.log(line(header));
 for (const row of rows) console.log(line(row));
 
-const keys = await redis.keys(`${keyPrefix}:*`);
-for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+await removeRedisKeys(redis, keyPrefix);
 await redis.quit();

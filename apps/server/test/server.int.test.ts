@@ -1,10 +1,14 @@
-import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 
 import { addMember, createBoard, createProject, upsertGithubUser } from "@bbos/db";
 
-import { graphql, startTestServer, type TestServer } from "./start-test-server.ts";
+import {
+  graphql,
+  startTestServer,
+  subscriptionClient,
+  type TestServer,
+} from "./start-test-server.ts";
 
 describe("API server", () => {
   let server: TestServer;
@@ -97,11 +101,7 @@ describe("API server", () => {
   });
 
   it("streams a subscription over graphql-ws on the same port", async () => {
-    const client = createClient({
-      url: server.url.replace("http", "ws") + "/graphql",
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-    });
+    const client = subscriptionClient(server.url);
     try {
       const received: string[] = [];
       const subscription = client.iterate<{ serverTime: string }>({
@@ -121,11 +121,7 @@ describe("API server", () => {
   });
 
   it("reports a bad subscription argument as a GraphQL error", async () => {
-    const client = createClient({
-      url: server.url.replace("http", "ws") + "/graphql",
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-    });
+    const client = subscriptionClient(server.url);
     try {
       const events = client.iterate({ query: "subscription { serverTime(intervalMs: 1) }" });
       const first = await events.next();

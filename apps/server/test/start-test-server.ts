@@ -1,9 +1,11 @@
+import { createClient, type Client } from "graphql-ws";
 import { Redis } from "ioredis";
+import WebSocket from "ws";
 import { pino } from "pino";
 
 import { ensureLocalUser, type Db, type UserRow } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
-import { createTestDatabase, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
+import { createTestDatabase, removeRedisKeys, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 
 import { startServer, type RunningServer, type ServerOptions } from "../src/server.ts";
 
@@ -35,10 +37,7 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
   });
   const close = async () => {
     await server.close();
-    if (redis.status === "ready") {
-      const keys = await redis.keys(`${redisKeyPrefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-    }
+    if (redis.status === "ready") await removeRedisKeys(redis, redisKeyPrefix);
     await Promise.allSettled([db.$disconnect(), redis.quit()]);
   };
   return { ...server, db, redis, viewer, close, [Symbol.asyncDispose]: close };
@@ -58,4 +57,13 @@ export async function graphql<T = unknown>(
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as never };
+}
+
+/** A graphql-ws client for the server's subscription endpoint, without reconnects. */
+export function subscriptionClient(url: string): Client {
+  return createClient({
+    url: `${url.replace("http", "ws")}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
 }

@@ -5,4 +5,4 @@ export {
   migrateDatabase,
   prepareTestDatabases,
 } from "./postgres.ts";
-export { uniquePrefix } from "./redis.ts";
+export { removeRedisKeys, uniquePrefix } from "./redis.ts";

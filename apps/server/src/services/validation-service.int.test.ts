@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { createConfigValidator } from "@bbos/core";
-import { testRedisUrl, uniquePrefix } from "@bbos/test-utils";
+import { removeRedisKeys, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 import { boardCatalogue, boardConfigSchemas } from "@bbos/schemas";
 
 import { createValidationService } from "./validation-service.ts";
@@ -14,8 +14,7 @@ const keyPrefix = uniquePrefix();
 const log = pino({ level: "silent" });
 
 afterAll(async () => {
-  const keys = await redis.keys(`${keyPrefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await removeRedisKeys(redis, keyPrefix);
   await redis.quit();
 });
 
