@@ -10,6 +10,7 @@ import { DomainError } from "./errors.ts";
 import { parseConfigJson } from "./safe-json.ts";
 import { migrateConfig } from "./schema-migrations.ts";
 import { assertValidConfig, type ValidationIssue } from "./validation-result.ts";
+import { captureDomainError } from "../test/capture-domain-error.ts";
 
 const V1 = "board-config/1";
 const validator = defaultConfigValidator();
@@ -264,45 +265,35 @@ describe("schema issues together with rules", () => {
 });
 
 describe("hostile input end to end", () => {
-  function domainErrorOf(run: () => unknown): DomainError {
-    try {
-      run();
-    } catch (error) {
-      expect(error).toBeInstanceOf(DomainError);
-      return error as DomainError;
-    }
-    return expect.fail("expected a DomainError");
-  }
-
   const pipeline = (input: unknown) => validator.validate(V1, parseConfigJson(input));
 
   it("rejects text that is not JSON with its position", () => {
-    const error = domainErrorOf(() => pipeline('{"board": "rock-5b",}'));
+    const error = captureDomainError(() => pipeline('{"board": "rock-5b",}'));
     expect(error.code).toBe("BAD_INPUT");
     expect(error.message).toContain("line 1, column 21");
   });
 
   it("rejects a 10 MB payload before parsing it", () => {
     const text = JSON.stringify({ ...typical, kernel: { cmdline: "x".repeat(10_000_000) } });
-    expect(domainErrorOf(() => pipeline(text)).code).toBe("PAYLOAD_TOO_LARGE");
+    expect(captureDomainError(() => pipeline(text)).code).toBe("PAYLOAD_TOO_LARGE");
   });
 
   it("rejects 10k-deep nesting as text and as an object", () => {
     const text = `{"board":${"[".repeat(10_000)}${"]".repeat(10_000)}}`;
-    expect(domainErrorOf(() => pipeline(text)).code).toBe("BAD_INPUT");
+    expect(captureDomainError(() => pipeline(text)).code).toBe("BAD_INPUT");
     let deep: unknown = "leaf";
     for (let i = 0; i < 10_000; i++) deep = { a: deep };
-    expect(domainErrorOf(() => pipeline({ ...typical, build: deep })).code).toBe("BAD_INPUT");
+    expect(captureDomainError(() => pipeline({ ...typical, build: deep })).code).toBe("BAD_INPUT");
   });
 
   it.each(["__proto__", "constructor", "prototype"])(
     "rejects a %s key and pollutes nothing",
     (key) => {
       const text = `{"board":"rock-5b","system":{"${key}":{"polluted":true}}}`;
-      const error = domainErrorOf(() => pipeline(text));
+      const error = captureDomainError(() => pipeline(text));
       expect(error.code).toBe("BAD_INPUT");
       expect(error.details?.["path"]).toBe(`/system/${key}`);
-      expect(domainErrorOf(() => pipeline(JSON.parse(text))).code).toBe("BAD_INPUT");
+      expect(captureDomainError(() => pipeline(JSON.parse(text))).code).toBe("BAD_INPUT");
       expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
     },
   );

@@ -1,17 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 
-import { DomainError } from "./errors.ts";
+import { captureDomainError as captureError } from "../test/capture-domain-error.ts";
 import { parseConfigJson } from "./safe-json.ts";
-
-function captureError(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DomainError);
-    return error as DomainError;
-  }
-  return expect.fail("expected a DomainError");
-}
 
 afterEach(() => {
   // Belt and braces: a failing pollution test must not leak into the others.
