@@ -74,7 +74,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const contextFor = async (request: IncomingMessage): Promise<GraphQLContext> => ({
     viewer: await options.resolveViewer(request),
     services: { projects: createProjectService(db), validation },
-    db,
     log,
     version: options.version,
   });
