@@ -94,7 +94,7 @@ function diffSql(fromSchema: string | null): string {
   const from = fromSchema
     ? ["--from-schema-datamodel", writeV6Copy(fromSchema, join(paths.cache, "from.prisma"))]
     : ["--from-empty"];
-  const to = writeV6Copy(paths.schema, join(paths.cache, "to.prisma"));
+  const to = writeV6Copy(paths.schema, paths.v6Schema);
   const sql = run(
     "prisma6",
     ["migrate", "diff", "--config", configPath(), ...from, "--to-schema-datamodel", to, "--script"],
