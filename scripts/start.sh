@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything and runs the platform: dependencies, PostgreSQL and Redis checks (local ones
-# are started where installed), database, migrations, demo data, production build, then the API
+# are started where installed), database, migrations, production build, demo data, then the API
 # server (which also serves the web app) and a build worker. Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +14,9 @@ require_node
 install_dependencies
 npx tsx scripts/services.ts --create-database
 npm run --silent db:migrate
-npm run --silent db:seed
+# The build generates the Prisma client (codegen) that the seed imports.
 npx turbo run build --output-logs=errors-only
+npm run --silent db:seed
 
 export NODE_ENV=production WEB_DIST="$PWD/apps/web/dist"
 pids=()
@@ -24,12 +25,16 @@ node apps/server/dist/main.js & pids+=($!)
 node workers/builder/dist/main.js & pids+=($!)
 
 url="http://$HOST:$PORT"
-for _ in $(seq 1 60); do
+ready=false
+for _ in $(seq 1 120); do
   if curl -fsS "$url/readyz" >/dev/null 2>&1; then
-    echo
-    echo "BBOS is running at $url (GraphQL: $url/graphql). Press Ctrl-C to stop."
+    ready=true
     break
   fi
+  kill -0 "${pids[@]}" 2>/dev/null || break
   sleep 0.5
 done
+$ready || die "the platform did not become ready at $url/readyz (see the log above)"
+echo
+echo "BBOS is running at $url (GraphQL: $url/graphql). Press Ctrl-C to stop."
 wait -n "${pids[@]}"

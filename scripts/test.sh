@@ -8,9 +8,11 @@ set -e
 
 require_node
 install_dependencies
-npx tsx scripts/services.ts
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://$(id -un)@127.0.0.1:5432/postgres}"
 export TEST_REDIS_URL="${TEST_REDIS_URL:-$REDIS_URL}"
+# Tests create and drop their own databases and Redis prefixes on these servers (per run, so
+# several checkouts can test at once); nothing that `npm start` creates is used.
+DATABASE_URL="$TEST_DATABASE_URL" REDIS_URL="$TEST_REDIS_URL" npx tsx scripts/services.ts
 
 set +e
 status=0

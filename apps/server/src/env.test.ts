@@ -10,8 +10,25 @@ describe("loadEnv", () => {
       PORT: 4000,
       REDIS_URL: "redis://127.0.0.1:6379",
       AUTH_MODE: "local",
+      REDIS_PREFIX: "bbos",
+      GRAPHQL_INTROSPECTION: true,
       version: "dev",
     });
+  });
+
+  it("turns introspection off in production unless GRAPHQL_INTROSPECTION says otherwise", () => {
+    const base = { DATABASE_URL: "postgres://x/y", NODE_ENV: "production" };
+    expect(loadEnv(base).GRAPHQL_INTROSPECTION).toBe(false);
+    expect(loadEnv({ ...base, GRAPHQL_INTROSPECTION: "true" }).GRAPHQL_INTROSPECTION).toBe(true);
+    expect(() => loadEnv({ ...base, GRAPHQL_INTROSPECTION: "yes" })).toThrow(
+      /GRAPHQL_INTROSPECTION: /,
+    );
+  });
+
+  it("rejects a REDIS_PREFIX that would split keys", () => {
+    expect(() => loadEnv({ DATABASE_URL: "postgres://x/y", REDIS_PREFIX: "a:b" })).toThrow(
+      /REDIS_PREFIX: must be 1–64 letters/,
+    );
   });
 
   it("lists every problem at once", () => {

@@ -17,6 +17,13 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL")
     .default("redis://127.0.0.1:6379"),
+  /** Namespace of every Redis key and queue of this installation; the worker uses the same. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, "must be 1–64 letters, digits, '_', '-' or '.'")
+    .default("bbos"),
+  /** Schema introspection over /graphql. @defaultValue on, except with NODE_ENV=production */
+  GRAPHQL_INTROSPECTION: z.enum(["true", "false"]).optional(),
   LOG_LEVEL: z.enum(logLevels).default("info"),
   /** Built web app to serve at `/`; unset serves the API only. */
   WEB_DIST: z.string().min(1).optional(),
@@ -31,7 +38,8 @@ const schema = z.object({
     .default("demo"),
 });
 
-export type Env = z.infer<typeof schema> & {
+export type Env = Omit<z.infer<typeof schema>, "GRAPHQL_INTROSPECTION"> & {
+  GRAPHQL_INTROSPECTION: boolean;
   /** Reported by `health`: the package version when started through npm, else "dev". */
   version: string;
 };
@@ -43,6 +51,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`invalid configuration:\n${lines.join("\n")}`);
   }
-  const env = { ...result.data, version: source.npm_package_version ?? "dev" };
+  const env = {
+    ...result.data,
+    GRAPHQL_INTROSPECTION: result.data.GRAPHQL_INTROSPECTION
+      ? result.data.GRAPHQL_INTROSPECTION === "true"
+      : result.data.NODE_ENV !== "production",
+    version: source.npm_package_version ?? "dev",
+  };
   return env.WEB_DIST ? { ...env, WEB_DIST: resolve(env.WEB_DIST) } : env;
 }

@@ -34,6 +34,8 @@ try {
     port: env.PORT,
     version: env.version,
     webDist: env.WEB_DIST,
+    redisKeyPrefix: env.REDIS_PREFIX,
+    introspection: env.GRAPHQL_INTROSPECTION,
     resolveViewer: () => Promise.resolve(viewer),
   });
   const shutdown = async (signal: string) => {

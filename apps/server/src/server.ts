@@ -50,6 +50,8 @@ export interface ServerOptions {
   validator?: ConfigValidator;
   /** Namespace of this server's Redis keys. @defaultValue "bbos" */
   redisKeyPrefix?: string;
+  /** Answer introspection queries. @defaultValue true */
+  introspection?: boolean;
 }
 
 export interface RunningServer {
@@ -106,6 +108,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError,
+    introspection: options.introspection ?? true,
+    // main.ts owns the signals and closes Redis and PostgreSQL too; Apollo's own handler (on
+    // unless NODE_ENV=test) would re-raise SIGTERM after stopping and kill the process first.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

@@ -1,5 +1,5 @@
-import { prepareTestDatabases } from "@bbos/test-utils";
+import { setupTestRun } from "@bbos/test-utils";
 
-export default async function setup(): Promise<void> {
-  await prepareTestDatabases();
+export default function setup(): Promise<() => Promise<void>> {
+  return setupTestRun({ databases: true });
 }

@@ -13,7 +13,7 @@ const appDir = resolve(import.meta.dirname, "..");
 let child: ChildProcess | undefined;
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
+  if (child && child.exitCode === null && child.signalCode === null) {
     child.kill("SIGTERM");
     await once(child, "exit");
   }
@@ -32,6 +32,7 @@ describe("production bundle", () => {
         DATABASE_URL: await createTestDatabase(),
         REDIS_URL: testRedisUrl(),
         PORT: "0",
+        NODE_ENV: "production",
       },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -57,8 +58,16 @@ describe("production bundle", () => {
       data: { me: { login: "demo" }, validateConfig: { valid: false } },
     });
 
+    const introspection = await fetch(`${url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ __schema { queryType { name } } }" }),
+    });
+    expect(introspection.status).toBe(400);
+    expect(await introspection.text()).toContain("introspection is not allowed");
+
     child.kill("SIGTERM");
-    const [code] = (await once(child, "exit")) as [number | null];
-    expect(code).toBe(0);
+    const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
   });
 });

@@ -115,9 +115,16 @@ function requireDatabaseUrl(): void {
   }
 }
 
-/** In adapter mode the 6.19 CLI connects even for a datamodel-only diff, though it reads nothing. */
+/**
+ * In adapter mode the 6.19 CLI connects even for a datamodel-only diff, though it reads nothing.
+ * It gets the server's maintenance database, which exists before any of ours does.
+ */
 function useAnyDatabaseForDiff(): void {
-  process.env.DATABASE_URL ??= `postgresql://${userInfo().username}@127.0.0.1:5432/postgres`;
+  const url = new URL(
+    process.env.DATABASE_URL ?? `postgresql://${userInfo().username}@127.0.0.1:5432/postgres`,
+  );
+  url.pathname = "/postgres";
+  process.env.DATABASE_URL = url.toString();
 }
 
 function timestamp(): string {

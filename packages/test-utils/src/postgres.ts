@@ -1,19 +1,12 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 
 import pg from "pg";
 
+import { isAbandoned, TEST_RUN_NAMES, testRunTag } from "./test-run.ts";
 import { adminDatabaseUrl, withDatabase } from "./urls.ts";
-
-// Vitest runs each workspace's tests from its folder; workspaces test in parallel, so each owns the
-// databases under its own prefix and never drops another's.
-const scope = basename(process.cwd())
-  .replace(/[^a-z0-9]/gi, "_")
-  .toLowerCase();
-const TEST_PREFIX = `bbos_test_${scope}_`;
-const TEMPLATE = `${TEST_PREFIX}template`;
 
 async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminDatabaseUrl() });
@@ -33,9 +26,18 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const templateName = () => `${testRunTag()}_template`;
 
 async function dropDatabase(client: pg.Client, name: string): Promise<void> {
   await client.query(`DROP DATABASE IF EXISTS ${quote(name)} WITH (FORCE)`);
+}
+
+async function databasesLike(client: pg.Client, pattern: string): Promise<string[]> {
+  const { rows } = await client.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE $1",
+    [pattern],
+  );
+  return rows.map((row) => row.datname);
 }
 
 /** Applies the project's migrations to `url` through the same command users run. */
@@ -52,36 +54,42 @@ export function migrateDatabase(url: string): void {
   }
 }
 
-/**
- * Vitest global setup: drops databases left by earlier runs and builds one migrated template,
- * so each test worker gets its database with a cheap `CREATE DATABASE … TEMPLATE`.
- */
-export async function prepareTestDatabases(): Promise<void> {
-  await withAdmin(async (client) => {
-    const { rows } = await client.query<{ datname: string }>(
-      "SELECT datname FROM pg_database WHERE datname LIKE $1",
-      [`${TEST_PREFIX}%`],
-    );
-    for (const { datname } of rows) await dropDatabase(client, datname);
-    await client.query(`CREATE DATABASE ${quote(TEMPLATE)}`);
+/** Drops the databases of test runs that provably ended (killed runs leave them behind). */
+export async function dropAbandonedDatabases(): Promise<string[]> {
+  return withAdmin(async (client) => {
+    const abandoned = (await databasesLike(client, TEST_RUN_NAMES.like)).filter(isAbandoned);
+    for (const name of abandoned) await dropDatabase(client, name);
+    return abandoned;
   });
-  migrateDatabase(withDatabase(adminDatabaseUrl(), TEMPLATE));
+}
+
+/**
+ * Builds this run's migrated template, so each test file gets its database with a cheap
+ * `CREATE DATABASE … TEMPLATE`. Returns the teardown that drops every database of the run.
+ */
+export async function prepareTestDatabases(): Promise<() => Promise<void>> {
+  await withAdmin((client) => client.query(`CREATE DATABASE ${quote(templateName())}`));
+  migrateDatabase(withDatabase(adminDatabaseUrl(), templateName()));
+  return () =>
+    withAdmin(async (client) => {
+      for (const name of await databasesLike(client, `${testRunTag()}\\_%`)) {
+        await dropDatabase(client, name);
+      }
+    });
 }
 
 /** A fresh, migrated database for one test file or worker; returns its URL. */
-export async function createTestDatabase(
-  label = process.env.VITEST_POOL_ID ?? "0",
-): Promise<string> {
-  const name = `${TEST_PREFIX}${label}_${randomUUID().slice(0, 8)}`;
+export async function createTestDatabase(): Promise<string> {
+  const name = `${testRunTag()}_${randomUUID().slice(0, 8)}`;
   await withAdmin((client) =>
-    client.query(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(TEMPLATE)}`),
+    client.query(`CREATE DATABASE ${quote(name)} TEMPLATE ${quote(templateName())}`),
   );
   return withDatabase(adminDatabaseUrl(), name);
 }
 
 /** An empty database (no migrations applied); dropped by the returned function. */
 export async function createEmptyDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `${TEST_PREFIX}empty_${randomUUID().slice(0, 8)}`;
+  const name = `${testRunTag()}_empty_${randomUUID().slice(0, 8)}`;
   await withAdmin((client) => client.query(`CREATE DATABASE ${quote(name)}`));
   return {
     url: withDatabase(adminDatabaseUrl(), name),

@@ -20,7 +20,7 @@ describe("loadEnv", () => {
         BUILDER_CONCURRENCY: "4",
         BUILDER_SHUTDOWN_GRACE_MS: "0",
         LOG_LEVEL: "debug",
-        BULLMQ_PREFIX: "bbos-staging",
+        REDIS_PREFIX: "bbos-staging",
       }),
     ).toEqual({
       redisUrl: "rediss://redis.internal:6380/2",
@@ -39,7 +39,7 @@ describe("loadEnv", () => {
         BUILDER_CONCURRENCY: "two",
         BUILDER_SHUTDOWN_GRACE_MS: "-5",
         LOG_LEVEL: "verbose",
-        BULLMQ_PREFIX: "has space",
+        REDIS_PREFIX: "has space",
       });
     } catch (error) {
       message = (error as Error).message;
@@ -52,7 +52,9 @@ describe("loadEnv", () => {
       expect.stringMatching(/^ {2}BUILDER_CONCURRENCY: must be a whole number \(got "two"\)$/),
       expect.stringMatching(/^ {2}BUILDER_SHUTDOWN_GRACE_MS: must be a whole number \(got "-5"\)$/),
       expect.stringMatching(/^ {2}LOG_LEVEL: must be one of fatal, error, .* \(got "verbose"\)$/),
-      expect.stringMatching(/^ {2}BULLMQ_PREFIX: must not contain whitespace \(got "has space"\)$/),
+      expect.stringMatching(
+        /^ {2}REDIS_PREFIX: must be 1–64 letters, digits, '_', '-' or '\.' \(got "has space"\)$/,
+      ),
     ]);
   });
 

@@ -32,7 +32,12 @@ const envSchema = z.object({
   LOG_LEVEL: optional(
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   ),
-  BULLMQ_PREFIX: optional(z.string().regex(/^\S+$/, "must not contain whitespace").default("bbos")),
+  REDIS_PREFIX: optional(
+    z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, "must be 1–64 letters, digits, '_', '-' or '.'")
+      .default("bbos"),
+  ),
 });
 
 /** The builder's validated configuration. */
@@ -45,7 +50,7 @@ export interface BuilderEnv {
   shutdownGraceMs: number;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: (typeof LOG_LEVELS)[number];
-  /** `BULLMQ_PREFIX`: BullMQ key prefix shared with the server's producer, default `bbos`. */
+  /** `REDIS_PREFIX`: namespace of every key and queue, shared with the server, default `bbos`. */
   prefix: string;
 }
 
@@ -72,6 +77,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     concurrency: env.BUILDER_CONCURRENCY,
     shutdownGraceMs: env.BUILDER_SHUTDOWN_GRACE_MS,
     logLevel: env.LOG_LEVEL,
-    prefix: env.BULLMQ_PREFIX,
+    prefix: env.REDIS_PREFIX,
   };
 }

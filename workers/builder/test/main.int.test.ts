@@ -52,7 +52,7 @@ describe("builder main", () => {
       const producer = createRedisConnection(testRedisUrl(), { role: "producer" });
       const queue = createBuildQueue(producer, { prefix });
       try {
-        const main = startMain({ REDIS_URL: testRedisUrl(), BULLMQ_PREFIX: prefix });
+        const main = startMain({ REDIS_URL: testRedisUrl(), REDIS_PREFIX: prefix });
         await vi.waitFor(() => expect(main.output()).toContain('"msg":"builder ready"'), {
           timeout: 20_000,
           interval: 50,

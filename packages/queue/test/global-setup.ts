@@ -1,0 +1,5 @@
+import { setupTestRun } from "@bbos/test-utils";
+
+export default function setup(): Promise<() => Promise<void>> {
+  return setupTestRun({ databases: false });
+}
