@@ -7,6 +7,7 @@ import schemaV1 from "./board-config/1.schema.json" with { type: "json" };
 import uiSchemaV1 from "./board-config/1.ui-schema.json" with { type: "json" };
 import schemaV2 from "./board-config/2.schema.json" with { type: "json" };
 import uiSchemaV2 from "./board-config/2.ui-schema.json" with { type: "json" };
+import type { BoardCatalogue, CatalogueBoard } from "./generated/board-catalogue.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Board-config schemas
@@ -139,69 +140,18 @@ export interface BoardConfigV2 extends BoardConfigCommon {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Board catalogue
+// Board catalogue (types generated from board-catalogue.schema.json by `npm run codegen`)
 
-export type CatalogueArchitecture = "arm64" | "armhf" | "amd64";
+export type {
+  BoardCatalogue,
+  CatalogueBoard,
+  CatalogueBootloader,
+  CatalogueFamily,
+  CatalogueSource,
+} from "./generated/board-catalogue.ts";
 
-export interface CatalogueSource {
-  readonly name: string;
-  /** Git commit or Debian package versions that were read. */
-  readonly ref: string;
-  readonly paths: string;
-}
-
-export interface CatalogueFamily {
-  readonly name: string;
-  readonly architecture: CatalogueArchitecture;
-  /** Kernel branches the family defines; a board offers only its own `branches`. */
-  readonly branches: readonly string[];
-  /** Device-tree overlay names (without the family's overlay prefix); may be empty. */
-  readonly overlays: readonly string[];
-}
-
-export interface CatalogueBootloader {
-  /** Debian package, e.g. `u-boot-rockchip`. */
-  readonly package: string;
-  /** Directory `usr/lib/u-boot/<target>/` in that package, e.g. `rockpro64-rk3399`. */
-  readonly target: string;
-  /** Debian releases whose package ships the target; absent means all of `releases.debian`. */
-  readonly releases?: readonly string[];
-}
-
-export interface CatalogueBoard {
-  readonly id: string;
-  readonly name: string;
-  readonly vendor: string;
-  /** Key into `BoardCatalogue.families`. */
-  readonly family: string;
-  readonly soc: string;
-  readonly architecture: CatalogueArchitecture;
-  /** Kernel branches offered (Armbian's KERNEL_TARGET). */
-  readonly branches: readonly string[];
-  /** Path below the kernel's dtb directory, e.g. `rockchip/rk3588-rock-5b.dtb`; null when firmware provides it. */
-  readonly dtb: string | null;
-  /** Armbian BOOT_SCENARIO (Rockchip); null elsewhere. */
-  readonly bootScenario: string | null;
-  readonly partitionTable: "gpt" | "msdos";
-  /** Debian U-Boot package and target; null when Debian ships none (or for virtual machines). */
-  readonly bootloader: CatalogueBootloader | null;
-  readonly recipes: readonly BuildRecipe[];
-  readonly supportTier: "standard" | "community" | "virtual";
-}
-
-export interface BoardCatalogue {
-  readonly version: 1;
-  readonly sources: readonly CatalogueSource[];
-  /** Releases each recipe accepts (`os.release`). */
-  readonly releases: Readonly<Record<BuildRecipe, readonly string[]>>;
-  readonly families: Readonly<Record<string, CatalogueFamily>>;
-  readonly boards: readonly CatalogueBoard[];
-}
+/** Debian architecture of an image, as the catalogue names it. */
+export type CatalogueArchitecture = CatalogueBoard["architecture"];
 
 /** The board catalogue (`board-catalogue.json`, validated by `board-catalogue.schema.json`). */
 export const boardCatalogue: BoardCatalogue = catalogueJson as BoardCatalogue;
-
-/** The catalogue board with this id, if any. */
-export function findCatalogueBoard(id: string): CatalogueBoard | undefined {
-  return boardCatalogue.boards.find((board) => board.id === id);
-}

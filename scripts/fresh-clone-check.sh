@@ -72,7 +72,7 @@ grep "BBOS is running at" "$work/start.log"
 curl -fsS "http://127.0.0.1:$port/readyz"
 echo
 curl -fsS "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
-  -d '{"query":"{ projects { name } }"}'
+  -d '{"query":"{ projects { totalCount edges { node { name } } } }"}'
 echo
 curl -fsS "http://127.0.0.1:$port/" | grep -q 'id="root"' || die "the web app is not served at /"
 echo "npm start: running after $((SECONDS - started)) s; web app, /readyz and GraphQL answer"

@@ -11,9 +11,14 @@ interface VitestReport {
   success: boolean;
 }
 
-const workspaces = ["apps", "packages", "workers"].flatMap((group) =>
-  existsSync(group) ? readdirSync(group).map((name) => join(group, name)) : [],
-);
+// The root package.json's workspace patterns: a folder, or a folder of folders (`apps/*`).
+const patterns = (JSON.parse(readFileSync("package.json", "utf8")) as { workspaces: string[] })
+  .workspaces;
+const workspaces = patterns.flatMap((pattern) => {
+  if (!pattern.endsWith("/*")) return existsSync(pattern) ? [pattern] : [];
+  const group = pattern.slice(0, -2);
+  return existsSync(group) ? readdirSync(group).map((name) => join(group, name)) : [];
+});
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let missing = 0;
 for (const workspace of workspaces) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lint, typecheck, then unit and integration tests of every
-# workspace against the real PostgreSQL and Redis. Prints one summary line at the end.
+# The whole test suite: formatting, lint (with layer rules and import cycles), typecheck, dead
+# code (knip), then the unit and integration tests of every workspace against the real PostgreSQL
+# and Redis. Prints one summary line at the end.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -18,6 +19,8 @@ set +e
 status=0
 npx prettier --check . --log-level warn || status=1
 npx turbo run lint typecheck --continue --output-logs=errors-only || status=1
+# Dead files, exports and dependencies (knip.config.ts); import cycles and layer rules are lint.
+npx knip --no-progress --no-config-hints || status=1
 find apps packages workers -name .test-results.json -not -path '*/node_modules/*' -delete
 npx turbo run test --continue --concurrency=2 -- --reporter=default --reporter=json --outputFile.json=.test-results.json || status=1
 npx tsx scripts/test-summary.ts || status=1

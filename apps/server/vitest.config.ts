@@ -1,6 +1,16 @@
+import { createRequire } from "node:module";
+
 import { defineConfig } from "vitest/config";
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships a CommonJS build ("main") and an ESM one ("module"). Node, and so Apollo,
+    // graphql-tools and graphql-ws, load the CommonJS one; Vite would give our sources the ESM
+    // one, and mixing them fails with "Cannot use GraphQLSchema from another module or realm".
+    alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }],
+  },
   test: {
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,

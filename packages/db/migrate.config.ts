@@ -10,6 +10,7 @@ import { migrationPaths } from "./scripts/paths.ts";
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error("DATABASE_URL is not set");
 
+/** @public Read by the Prisma 6.19 CLI (`--config`). */
 export default defineConfig({
   experimental: { adapter: true },
   engine: "js",

@@ -3,13 +3,13 @@ import { Redis } from "ioredis";
 import { ensureLocalUser } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
 
-import { loadEnv, type Env } from "./env.ts";
+import { readServerEnv, type Env } from "./env.ts";
 import { createLogger } from "./logger.ts";
 import { startServer } from "./server.ts";
 
 function readEnv(): Env {
   try {
-    return loadEnv();
+    return readServerEnv();
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
@@ -32,9 +32,8 @@ try {
     log,
     host: env.HOST,
     port: env.PORT,
-    version: env.version,
+    version: env.npm_package_version,
     webDist: env.WEB_DIST,
-    redisKeyPrefix: env.REDIS_PREFIX,
     introspection: env.GRAPHQL_INTROSPECTION,
     resolveViewer: () => Promise.resolve(viewer),
   });

@@ -31,7 +31,7 @@ describe("API server", () => {
   it("answers health and me over HTTP", async () => {
     const { body } = await graphql(server.url, "{ health { status version } me { login } }");
     expect(body).toEqual({
-      data: { health: { status: "ok", version: "test" }, me: { login: "tester" } },
+      data: { health: { status: "OK", version: "test" }, me: { login: "tester" } },
     });
   });
 
@@ -53,13 +53,22 @@ describe("API server", () => {
       ownerId: stranger.id,
     });
 
-    const { body } = await graphql<{ projects: unknown[] }>(
+    const { body } = await graphql<{ projects: unknown }>(
       server.url,
-      "{ projects { slug role boards { name schemaId } } }",
+      "{ projects { totalCount edges { node { slug role boards { edges { node { name schemaId } } } } } } }",
     );
-    expect(body.data?.projects).toEqual([
-      { slug: "mine", role: "OWNER", boards: [{ name: "rock-5b", schemaId: "board-config/1" }] },
-    ]);
+    expect(body.data?.projects).toEqual({
+      totalCount: 1,
+      edges: [
+        {
+          node: {
+            slug: "mine",
+            role: "OWNER",
+            boards: { edges: [{ node: { name: "rock-5b", schemaId: "board-config/1" } }] },
+          },
+        },
+      ],
+    });
 
     const hidden = await graphql(server.url, "query($id: ID!) { project(id: $id) { slug } }", {
       id: theirs.id,
@@ -89,6 +98,71 @@ describe("API server", () => {
       body: "{not json",
     });
     expect(malformed.status).toBe(400);
+  });
+
+  it("answers a mutation with 400 and a clear message while the API has none", async () => {
+    const { status, body } = await graphql(server.url, "mutation { health { status } }");
+    expect(status).toBe(400);
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors?.[0]?.message).toBe("This API has no mutation operations.");
+    expect(body.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+  });
+
+  it("pages through a connection with opaque cursors", async () => {
+    const project = await createProject(server.db, {
+      slug: "paged",
+      name: "Paged",
+      ownerId: server.viewer.id,
+    });
+    for (const name of ["a", "b", "c"]) {
+      await createBoard(server.db, { projectId: project.id, name, schemaId: "board-config/2" });
+    }
+    const page = (after: string | null) =>
+      graphql<{
+        project: {
+          boards: {
+            totalCount: number;
+            edges: { cursor: string; node: { name: string } }[];
+            pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string };
+          };
+        };
+      }>(
+        server.url,
+        `
+          query ($id: ID!, $after: String) {
+            project(id: $id) {
+              boards(first: 2, after: $after) {
+                totalCount
+                edges {
+                  cursor
+                  node {
+                    name
+                  }
+                }
+                pageInfo {
+                  hasNextPage
+                  hasPreviousPage
+                  endCursor
+                }
+              }
+            }
+          }
+        `,
+        { id: project.id, after },
+      );
+    const first = (await page(null)).body.data?.project.boards;
+    expect(first?.edges.map((edge) => edge.node.name)).toEqual(["a", "b"]);
+    expect(first?.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    expect(first?.totalCount).toBe(3);
+    const second = (await page(first?.pageInfo.endCursor ?? null)).body.data?.project.boards;
+    expect(second?.edges.map((edge) => edge.node.name)).toEqual(["c"]);
+    expect(second?.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+
+    const forged = await page("not-a-cursor");
+    expect(forged.body.errors?.[0]).toMatchObject({
+      message: "`after` is not a cursor this API returned",
+      extensions: { code: "BAD_USER_INPUT" },
+    });
   });
 
   it("refuses request bodies over the limit", async () => {

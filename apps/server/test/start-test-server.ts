@@ -5,7 +5,7 @@ import { pino } from "pino";
 
 import { ensureLocalUser, type Db, type UserRow } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
-import { createTestDatabase, removeRedisKeys, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
+import { createTestDatabase, testRedisUrl } from "@bbos/test-utils";
 
 import { startServer, type RunningServer, type ServerOptions } from "../src/server.ts";
 
@@ -23,7 +23,6 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
   const db = createDb({ url: await createTestDatabase(), maxConnections: 4 });
   const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
   const viewer = await ensureLocalUser(db, "tester");
-  const redisKeyPrefix = uniquePrefix();
   const server = await startServer({
     db,
     redis,
@@ -32,12 +31,10 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
     port: 0,
     version: "test",
     resolveViewer: () => Promise.resolve(viewer),
-    redisKeyPrefix,
     ...overrides,
   });
   const close = async () => {
     await server.close();
-    if (redis.status === "ready") await removeRedisKeys(redis, redisKeyPrefix);
     await Promise.allSettled([db.$disconnect(), redis.quit()]);
   };
   return { ...server, db, redis, viewer, close, [Symbol.asyncDispose]: close };

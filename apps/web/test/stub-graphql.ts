@@ -29,3 +29,17 @@ export function stubGraphQL(reply: (query: string) => unknown, status = 200) {
   vi.stubGlobal("fetch", fetchMock);
   return fetchMock;
 }
+
+/** The `data` of the Projects query for plain project/board lists, in its connection shape. */
+export function projectsData(
+  projects: {
+    id: string;
+    name: string;
+    boards: { id: string; name: string; schemaId: string }[];
+  }[],
+) {
+  const edges = <T>(nodes: T[]) => ({ edges: nodes.map((node) => ({ node })) });
+  return {
+    projects: edges(projects.map((project) => ({ ...project, boards: edges(project.boards) }))),
+  };
+}

@@ -68,6 +68,29 @@ describe("canonicalJson", () => {
     );
   });
 
+  it("matches an RFC 8785 vector: number edge cases, escapes and UTF-16 key order", () => {
+    // The expected text is written by hand from RFC 8785: numbers as ECMAScript Number::toString
+    // (section 3.2.2.3, appendix B), strings escaped as section 3.2.2.2 says (only controls, '"'
+    // and '\'; DEL and U+2028 stay raw), keys sorted by UTF-16 code units (section 3.2.3), so
+    // U+1F600 (surrogates D83D DE00) sorts before U+FB33 although its code point is higher.
+    const input: unknown = JSON.parse(
+      String.raw`{"\ufb33":"dalet","\ud83d\ude00":"grinning","\u00e9":3,"numbers":[1E21,1e20,1E-7,` +
+        String.raw`0.000001,-0,5e-324,1.7976931348623157e308,9007199254740993,0.1e1,` +
+        String.raw`295147905179352825856],"escapes":"\b\t\n\f\r\"\\\/\u001F\u007f\u2028","a":2,"B":1}`,
+    );
+    const expected =
+      String.raw`{"B":1,"a":2,"escapes":"\b\t\n\f\r\"\\/\u001f` +
+      "\u007f\u2028" +
+      String.raw`","numbers":[1e+21,100000000000000000000,1e-7,0.000001,0,5e-324,` +
+      String.raw`1.7976931348623157e+308,9007199254740992,1,295147905179352830000],` +
+      '"\u00e9":3,"\ud83d\ude00":"grinning","\ufb33":"dalet"}';
+    expect(canonicalJson(input)).toBe(expected);
+    // sha256sum of the expected text above, encoded as UTF-8.
+    expect(contentHash(input)).toBe(
+      "0fac7fb0c9e0351bf4f8cc6f5968aa155a3a18a8998056c63ae6246e7e63aab9",
+    );
+  });
+
   it("keeps non-ASCII text as is and escapes only what JSON requires", () => {
     expect(canonicalJson({ name: "Grüße 😀 \u2028", ctl: "\u0001\t" })).toBe(
       '{"ctl":"\\u0001\\t","name":"Grüße 😀 \u2028"}',
@@ -85,6 +108,10 @@ describe("canonicalJson", () => {
     ["undefined in an array", [1, undefined], "/1"],
     ["a hole in an array", [1, , 3], "/1"], // eslint-disable-line no-sparse-arrays
     ["a function", { f: () => 1 }, "/f"],
+    // The next three are what a JCS library would silently turn into null, "x" and 1.
+    ["a function in an array", [() => 1], "/0"],
+    ["an object with toJSON", { v: { toJSON: () => "x" } }, "/v/toJSON"],
+    ["a boxed number", { n: new Number(1) }, "/n"],
     ["a bigint", { n: 1n }, "/n"],
     ["a Date", { at: new Date(0) }, "/at"],
     ["a Map", new Map(), ""],

@@ -4,9 +4,11 @@ import qemu from "@bbos/schemas/examples/qemu-arm64.json" with { type: "json" };
 import typical from "@bbos/schemas/examples/typical.json" with { type: "json" };
 import { describe, expect, it } from "vitest";
 
+import { configRules } from "./config-rules.ts";
 import { createConfigValidator } from "./config-validator.ts";
 import { defaultConfigValidator } from "./default-registry.ts";
 import { DomainError } from "./errors.ts";
+import { RULES_VERSION } from "./rules/rules-version.ts";
 import { parseConfigJson } from "./safe-json.ts";
 import { migrateConfig } from "./schema-migrations.ts";
 import { assertValidConfig, type ValidationIssue } from "./validation-result.ts";
@@ -106,6 +108,29 @@ describe("fingerprint", () => {
       catalogue: { ...boardCatalogue, boards: boardCatalogue.boards.slice(1) },
     });
     expect(revisedCatalogue.fingerprint(V1)).not.toBe(validator.fingerprint(V1));
+  });
+
+  it("changes when the declared rules version changes", () => {
+    const bumped = createConfigValidator({
+      schemas: boardConfigSchemas,
+      catalogue: boardCatalogue,
+      rules: configRules,
+      rulesVersion: RULES_VERSION + 1,
+    });
+    expect(bumped.fingerprint(V1)).not.toBe(validator.fingerprint(V1));
+  });
+
+  it("is built from data: rule code alone does not change it, the declared version does", () => {
+    // A rule's verdict also depends on constants and helpers its code only refers to, so its
+    // source text is no evidence of change; the declared version is.
+    const silenced = configRules.map((rule) => ({ ...rule, check: () => [] }));
+    const sameVersion = createConfigValidator({
+      schemas: boardConfigSchemas,
+      catalogue: boardCatalogue,
+      rules: silenced,
+      rulesVersion: RULES_VERSION,
+    });
+    expect(sameVersion.fingerprint(V1)).toBe(validator.fingerprint(V1));
   });
 
   it("throws SCHEMA_NOT_FOUND for an unknown id", () => {

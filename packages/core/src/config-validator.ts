@@ -7,6 +7,7 @@ import { configRules, runConfigRules } from "./config-rules.ts";
 import { DomainError } from "./errors.ts";
 import { toSchemaIssues } from "./internal/ajv-issues.ts";
 import type { ConfigRule } from "./rules/config-rule.ts";
+import { RULES_VERSION } from "./rules/rules-version.ts";
 import { createValidationResult, type ValidationResult } from "./validation-result.ts";
 
 /**
@@ -32,6 +33,13 @@ export interface ConfigValidatorOptions {
    * @defaultValue {@link configRules}
    */
   readonly rules?: readonly ConfigRule[];
+  /**
+   * The declared version of `rules`, part of the fingerprint: a rule's logic (its code, the
+   * constants and helpers it uses) cannot be hashed from a running program, so whoever changes
+   * rules declares it. Pass your own with your own `rules` when results are cached.
+   * @defaultValue {@link RULES_VERSION}, the version of {@link configRules}
+   */
+  readonly rulesVersion?: number;
 }
 
 /** Validates configs against compiled schemas plus the cross-field rules. */
@@ -47,9 +55,10 @@ export interface ConfigValidator {
   /** The ids `validate` accepts, in registration order. */
   readonly schemaIds: readonly string[];
   /**
-   * Lowercase hex SHA-256 over everything that decides a result for this schema id: the schema,
-   * the catalogue, the rules and the issue mapping. A result cache namespaced by it never serves a
-   * stale result after a deploy changes any of them. Computed once per id, then memoised.
+   * Lowercase hex SHA-256 over the data that decides a result for this schema id: the schema, the
+   * catalogue, the declared rules version with each rule's name, codes and reads, and the issue
+   * mapping's revision. A result cache keyed by it never serves a result computed under other
+   * schemas, catalogue or rules. Computed once per id, then memoised.
    *
    * @throws DomainError `SCHEMA_NOT_FOUND` for an unknown id.
    */
@@ -68,6 +77,7 @@ export interface ConfigValidator {
  */
 export function createConfigValidator(options: ConfigValidatorOptions): ConfigValidator {
   const rules = options.rules ?? configRules;
+  const rulesVersion = options.rulesVersion ?? RULES_VERSION;
   const { catalogue } = options;
   const ajv = createConfigAjv();
   const compiled = new Map<string, ValidateFunction>();
@@ -103,13 +113,8 @@ export function createConfigValidator(options: ConfigValidatorOptions): ConfigVa
           schemaId,
           schema: options.schemas[schemaId]?.schema,
           catalogue,
-          // Function source stands in for "the rule's logic": any edit changes the fingerprint.
-          rules: rules.map((rule) => ({
-            name: rule.name,
-            codes: rule.codes,
-            reads: rule.reads,
-            source: rule.check.toString(),
-          })),
+          rulesVersion,
+          rules: rules.map(({ name, codes, reads }) => ({ name, codes, reads })),
           issueMappingRevision: ISSUE_MAPPING_REVISION,
         });
         fingerprints.set(schemaId, fingerprint);

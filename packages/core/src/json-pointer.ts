@@ -1,7 +1,7 @@
 /**
  * Escapes one reference token for a JSON Pointer (RFC 6901): `~` becomes `~0`, `/` becomes `~1`.
  */
-export function escapeJsonPointerToken(token: string | number): string {
+function escapeJsonPointerToken(token: string | number): string {
   return String(token).replaceAll("~", "~0").replaceAll("/", "~1");
 }
 

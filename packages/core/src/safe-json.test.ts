@@ -51,6 +51,22 @@ describe("parseConfigJson with text", () => {
     },
   );
 
+  it("names the reason in words and counts lines like an editor", () => {
+    const error = captureError(() => parseConfigJson('{\r\n  "a": 1 /* note */\r\n}'));
+    expect(error.message).toBe(
+      "The config is not valid JSON at line 2, column 10 (position 12): invalid comment token.",
+    );
+  });
+
+  it("still reports BAD_INPUT for broken text nested deeper than the locator can follow", () => {
+    const depth = 200_000;
+    const text = "[".repeat(depth) + "x" + "]".repeat(depth);
+    const error = captureError(() => parseConfigJson(text, { maxDepth: depth }));
+    expect(error.code).toBe("BAD_INPUT");
+    expect(error.message).toMatch(/^The config is not valid JSON: /);
+    expect(error.cause).toBeInstanceOf(SyntaxError);
+  });
+
   it("rejects nesting deeper than the limit without parsing it", () => {
     const deep = "[".repeat(100_000) + "]".repeat(100_000);
     const error = captureError(() => parseConfigJson(deep));

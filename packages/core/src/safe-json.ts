@@ -1,5 +1,10 @@
+// The UMD build on purpose: the package's `module` field points at lib/esm, whose files import
+// each other without file extensions, which Node's ESM loader rejects. The UMD build is CommonJS
+// and loads under Node, tsx, Vitest and esbuild alike; a default import takes its module.exports,
+// so nothing depends on Node detecting named exports in a UMD wrapper.
+import jsonc from "jsonc-parser/lib/umd/main.js";
+
 import { DomainError } from "./errors.ts";
-import { locateJsonSyntaxError } from "./internal/json-syntax-error.ts";
 import { appendJsonPointer } from "./json-pointer.ts";
 
 /** Any JSON value, as produced by {@link parseConfigJson}. */
@@ -39,11 +44,7 @@ export const DEFAULT_PARSE_CONFIG_JSON_LIMITS: Readonly<Required<ParseConfigJson
  * Keys that are never accepted anywhere in a config: they are the levers of prototype pollution
  * once the data reaches `Object.assign`, a deep merge or a naive path setter.
  */
-export const FORBIDDEN_JSON_KEYS: ReadonlySet<string> = new Set([
-  "__proto__",
-  "constructor",
-  "prototype",
-]);
+const FORBIDDEN_JSON_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
  * Turns untrusted input into a fresh, safe JSON value. The gate every config passes before
@@ -87,8 +88,8 @@ function parseText(text: string, limits: Required<ParseConfigJsonLimits>): JsonV
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    // Mapped: a SyntaxError is the user's mistake, reported with our own stable position.
-    const location = locateJsonSyntaxError(text);
+    // Mapped: a SyntaxError is the user's mistake, reported with a stable position and wording.
+    const location = locateSyntaxError(text);
     const where =
       location === null
         ? ""
@@ -106,6 +107,57 @@ function parseText(text: string, limits: Required<ParseConfigJsonLimits>): JsonV
   }
   // The text is within maxBytes, so the estimate in copyJsonValue cannot trip; keep it simple.
   return copyJsonValue(parsed, { ...limits, maxBytes: Number.POSITIVE_INFINITY });
+}
+
+/** Where a JSON text first breaks; `position` counts UTF-16 code units from 0, the rest from 1. */
+interface SyntaxErrorLocation {
+  position: number;
+  line: number;
+  column: number;
+  /** A lowercase phrase such as "property name expected". */
+  reason: string;
+}
+
+/** Strict JSON (RFC 8259) for jsonc-parser: its comments and trailing commas are errors. */
+const STRICT_JSON: jsonc.ParseOptions = {
+  disallowComments: true,
+  allowTrailingComma: false,
+  allowEmptyContent: false,
+};
+
+/**
+ * The first syntax error jsonc-parser finds, or `null` when it finds none. Only called after
+ * `JSON.parse` failed: V8's messages do not always carry a position and change between Node
+ * versions, so users get one wording from here instead.
+ */
+function locateSyntaxError(text: string): SyntaxErrorLocation | null {
+  let first: SyntaxErrorLocation | null = null;
+  try {
+    jsonc.visit(
+      text,
+      {
+        onError(code, offset, _length, startLine, startCharacter) {
+          first ??= {
+            position: offset,
+            line: startLine + 1,
+            column: startCharacter + 1,
+            reason: jsonc
+              .printParseErrorCode(code)
+              .replace(/(?<=[a-z])(?=[A-Z])/g, " ")
+              .toLowerCase(),
+          };
+        },
+      },
+      STRICT_JSON,
+    );
+  } catch (error) {
+    // jsonc-parser recurses once per nesting level, so text nested thousands deep (possible only
+    // when a caller raised maxDepth that far) overflows the stack; the error then keeps V8's
+    // message instead of a position.
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+  return first;
 }
 
 /**

@@ -22,7 +22,7 @@ const MIB_PER_GIB = 1024;
  * (2048 → 2 GiB), otherwise `{ value: N, unit: "MiB" }` (3000 → 3000 MiB). No `sizeMiB` (or no
  * `image`) gives no `size`. Everything else is copied unchanged, key order included.
  */
-export const boardConfig1To2: SchemaMigration = {
+const boardConfig1To2: SchemaMigration = {
   from: "board-config/1",
   to: "board-config/2",
   migrate(config) {
@@ -46,7 +46,7 @@ export const boardConfig1To2: SchemaMigration = {
 };
 
 /** Every migration step, oldest first. Add one per new schema version. */
-export const schemaMigrations: readonly SchemaMigration[] = [boardConfig1To2];
+const schemaMigrations: readonly SchemaMigration[] = [boardConfig1To2];
 
 /**
  * Moves a config from one schema version to a later one by chaining the steps in `migrations`.

@@ -1,8 +1,15 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 
-import { PrismaClient } from "../generated/prisma/client.ts";
+import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
 
+/** The root client: owns the connection pool and can open transactions. */
 export type Db = PrismaClient;
+
+/**
+ * What every repository takes first: the root client, or the client of an open transaction
+ * (see `transaction`), so repository calls compose into one transaction.
+ */
+export type DbClient = Db | Prisma.TransactionClient;
 
 /** Options for {@link createDb}. */
 export interface DbOptions {

@@ -4,7 +4,7 @@ import { z } from "zod";
  * The data of a `build.run` job. It carries ids only: the worker loads the build (board config,
  * targets) from Postgres, so the payload stays small and never holds secrets in clear text.
  */
-export const buildRunPayloadSchema = z.object({
+const buildRunPayloadSchema = z.object({
   /** The build row this job runs; also the BullMQ job id, which makes enqueueing idempotent. */
   buildId: z.uuid(),
   /** Who asked for the build (user id), for logs only. */

@@ -1,9 +1,5 @@
 export { BUILD_QUEUE, BUILD_RUN_JOB, type BuildJobName } from "./names.ts";
-export {
-  buildRunPayloadSchema,
-  parseBuildRunPayload,
-  type BuildRunPayload,
-} from "./build-run-payload.ts";
+export { parseBuildRunPayload, type BuildRunPayload } from "./build-run-payload.ts";
 export {
   createRedisConnection,
   type RedisConnectionOptions,

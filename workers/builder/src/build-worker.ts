@@ -4,7 +4,8 @@ import type { Logger } from "pino";
 
 import { BUILD_QUEUE, type BuildJob, type BuildJobName, type BuildRunPayload } from "@bbos/queue";
 
-import { createProcessor, type BuildHandler, type BuildProcessor } from "./processor.ts";
+import { createProcessor, type BuildProcessor } from "./processor.ts";
+import type { RecipeRunner } from "./run-build.ts";
 
 /** The BullMQ worker consuming the `builds` queue. */
 export type BuildWorker = Worker<BuildRunPayload, void, BuildJobName>;
@@ -17,8 +18,11 @@ export interface BuildWorkerOptions {
   prefix: string;
   /** Jobs run at the same time by this worker. */
   concurrency: number;
-  /** Runs one build; see `BuildHandler` for the retry and idempotency contract. */
-  handler: BuildHandler;
+  /**
+   * Runs each build's recipe; see `RecipeRunner` for the retry and idempotency contract. `null`
+   * while no runner exists: every build then fails at once, without retries.
+   */
+  runner: RecipeRunner | null;
   logger: Logger;
 }
 
@@ -34,13 +38,13 @@ interface RunningJob {
 const runningJobs = new WeakMap<BuildWorker, Map<string, RunningJob>>();
 
 /**
- * Starts a worker on the `builds` queue that validates each job, runs `handler`, and logs the
- * job lifecycle. Stop it with {@link shutdownWorker}.
+ * Starts a worker on the `builds` queue that validates each job, runs it with `runBuild` over
+ * `runner`, and logs the job lifecycle. Stop it with {@link shutdownWorker}.
  */
 export function createBuildWorker(options: BuildWorkerOptions): BuildWorker {
-  const { connection, prefix, concurrency, handler, logger } = options;
+  const { connection, prefix, concurrency, runner, logger } = options;
   const running = new Map<string, RunningJob>();
-  const processor = trackRunning(createProcessor(handler, logger), running, logger);
+  const processor = trackRunning(createProcessor(runner), running, logger);
   const worker = new Worker<BuildRunPayload, void, BuildJobName>(BUILD_QUEUE, processor, {
     connection,
     prefix,
@@ -105,8 +109,8 @@ function trackRunning(
  * How {@link shutdownWorker} ended:
  * - `drained`: every running job finished within the grace period; the worker is closed.
  * - `released`: jobs still running after the grace period were handed back to the queue and
- *   their handlers stopped when aborted; the worker is closed.
- * - `abandoned`: as `released`, but a handler ignored the abort for `abortWaitMs`. Its job is
+ *   their recipe runners stopped when aborted; the worker is closed.
+ * - `abandoned`: as `released`, but a recipe runner ignored the abort for `abortWaitMs`. Its job is
  *   back in the queue already; the worker is still closing and the caller should exit.
  */
 export type ShutdownOutcome = "drained" | "released" | "abandoned";
@@ -114,7 +118,7 @@ export type ShutdownOutcome = "drained" | "released" | "abandoned";
 /** Options for {@link shutdownWorker}. */
 export interface ShutdownOptions {
   /**
-   * After the grace period, how long to wait for aborted handlers to return.
+   * After the grace period, how long to wait for aborted recipe runners to return.
    * @defaultValue 5000
    */
   abortWaitMs?: number;
@@ -123,10 +127,10 @@ export interface ShutdownOptions {
 /**
  * Stops taking jobs and waits up to `graceMs` for running jobs to finish. Jobs still running
  * after that are moved back to the wait list (their lock is released, so another worker with the
- * same prefix picks them up at once) and their handlers are aborted through `signal`.
+ * same prefix picks them up at once) and their recipe runners are aborted through `signal`.
  *
  * Delivery is therefore at least once: a released job runs again from the start, possibly while
- * the aborted handler is still winding down. Handlers must be idempotent.
+ * the aborted runner is still winding down. Recipe runners must be idempotent.
  *
  * BullMQ's `worker.close(true)` is not used: once `close()` is pending it returns that same
  * promise, and a forced close leaves the job active and locked until the lock expires and a

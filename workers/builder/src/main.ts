@@ -5,12 +5,11 @@ import { pino } from "pino";
 import { BUILD_QUEUE, createRedisConnection } from "@bbos/queue";
 
 import { createBuildWorker, shutdownWorker } from "./build-worker.ts";
-import { loadEnv, type BuilderEnv } from "./env.ts";
-import { failWithoutRecipeRunner } from "./no-recipe-runner.ts";
+import { readBuilderEnv, type BuilderEnv } from "./env.ts";
 
 function readEnvOrExit(): BuilderEnv {
   try {
-    return loadEnv();
+    return readBuilderEnv();
   } catch (error) {
     // Boot-time misconfiguration: print the list of problems for the operator and stop.
     console.error(error instanceof Error ? error.message : String(error));
@@ -20,17 +19,18 @@ function readEnvOrExit(): BuilderEnv {
 
 async function main(): Promise<void> {
   const env = readEnvOrExit();
-  const logger = pino({ name: "builder", level: env.logLevel });
+  const logger = pino({ name: "builder", level: env.LOG_LEVEL });
 
-  const connection = createRedisConnection(env.redisUrl, { role: "worker" });
+  const connection = createRedisConnection(env.REDIS_URL, { role: "worker" });
   // ioredis reconnects by itself; without a listener it would print "Unhandled error event".
   connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
 
   const worker = createBuildWorker({
     connection,
-    prefix: env.prefix,
-    concurrency: env.concurrency,
-    handler: failWithoutRecipeRunner,
+    prefix: env.REDIS_PREFIX,
+    concurrency: env.BUILDER_CONCURRENCY,
+    // No recipe runner exists yet (the Docker executor comes later), so builds fail, saying why.
+    runner: null,
     logger,
   });
 
@@ -43,8 +43,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal, graceMs: env.shutdownGraceMs }, "shutdown requested");
-    const outcome = await shutdownWorker(worker, env.shutdownGraceMs, logger);
+    logger.info({ signal, graceMs: env.BUILDER_SHUTDOWN_GRACE_MS }, "shutdown requested");
+    const outcome = await shutdownWorker(worker, env.BUILDER_SHUTDOWN_GRACE_MS, logger);
     if (outcome === "abandoned") connection.disconnect();
     else await connection.quit();
     logger.info({ outcome }, "builder stopped");
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
 
   await worker.waitUntilReady();
   logger.info(
-    { queue: BUILD_QUEUE, prefix: env.prefix, concurrency: env.concurrency },
+    { queue: BUILD_QUEUE, prefix: env.REDIS_PREFIX, concurrency: env.BUILDER_CONCURRENCY },
     "builder ready",
   );
   logger.warn(

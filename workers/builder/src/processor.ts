@@ -1,5 +1,4 @@
 import { UnrecoverableError } from "bullmq";
-import type { Logger } from "pino";
 
 import {
   BUILD_RUN_JOB,
@@ -8,31 +7,18 @@ import {
   type BuildRunPayload,
 } from "@bbos/queue";
 
-/** What a {@link BuildHandler} gets besides the payload. */
-export interface BuildJobContext {
-  /** The BullMQ job, for `updateProgress` / `log`. */
-  job: BuildJob;
-  /** Aborted when the worker cancels the job (e.g. shutdown); stop work and throw. */
-  signal: AbortSignal;
-  /** A logger bound to this job (`jobId`, `buildId`, `attempt`). */
-  log: Logger;
-}
-
-/**
- * Runs one build. Throw `UnrecoverableError` for failures a retry cannot fix; any other error is
- * retried per the job's `attempts`. Delivery is at least once (a job may run again after a crash
- * or a forced shutdown), so handlers must be idempotent.
- */
-export type BuildHandler = (payload: BuildRunPayload, context: BuildJobContext) => Promise<void>;
+import { PermanentBuildError } from "./permanent-build-error.ts";
+import { runBuild, type BuildLogPort, type ProgressPort, type RecipeRunner } from "./run-build.ts";
 
 /** A BullMQ processor for the `builds` queue. */
 export type BuildProcessor = (job: BuildJob, token?: string, signal?: AbortSignal) => Promise<void>;
 
 /**
- * Adapts a {@link BuildHandler} to BullMQ: validates the job first and fails it without retries
- * when it is malformed, since running it again cannot fix its data.
+ * Adapts {@link runBuild} to BullMQ: validates the job first and fails it without retries when it
+ * is malformed, since running it again cannot fix its data; gives the build the job's progress
+ * and log as ports; and fails the job without retries on a {@link PermanentBuildError}.
  */
-export function createProcessor(handler: BuildHandler, logger: Logger): BuildProcessor {
+export function createProcessor(runner: RecipeRunner | null): BuildProcessor {
   // Three declared parameters: BullMQ only creates an AbortSignal for processors whose
   // `length` is at least 3.
   return async (job, _token, signal) => {
@@ -46,17 +32,39 @@ export function createProcessor(handler: BuildHandler, logger: Logger): BuildPro
       payload = parseBuildRunPayload(job.data);
     } catch (error) {
       // Retrying cannot fix the data, so the job fails now instead of using up its attempts.
-      const unrecoverable = new UnrecoverableError(
-        error instanceof Error ? error.message : String(error),
-      );
-      unrecoverable.cause = error;
-      throw unrecoverable;
+      throw unrecoverable(error);
     }
-    const log = logger.child({
-      jobId: job.id,
-      buildId: payload.buildId,
-      attempt: job.attemptsMade + 1,
-    });
-    await handler(payload, { job, signal: signal ?? new AbortController().signal, log });
+    try {
+      await runBuild(payload, {
+        runner,
+        progress: jobProgress(job),
+        log: jobLog(job),
+        signal: signal ?? new AbortController().signal,
+      });
+    } catch (error) {
+      throw error instanceof PermanentBuildError ? unrecoverable(error) : error;
+    }
   };
+}
+
+// Progress is stored on the job and published as its `progress` event.
+function jobProgress(job: BuildJob): ProgressPort {
+  return { report: (stage, fraction) => job.updateProgress({ stage, fraction }) };
+}
+
+// Lines go to the job's log list in Redis, which BullMQ keeps with the job.
+function jobLog(job: BuildJob): BuildLogPort {
+  return {
+    append: async (line) => {
+      await job.log(line);
+    },
+  };
+}
+
+function unrecoverable(error: unknown): UnrecoverableError {
+  const unrecoverable = new UnrecoverableError(
+    error instanceof Error ? error.message : String(error),
+  );
+  unrecoverable.cause = error;
+  return unrecoverable;
 }

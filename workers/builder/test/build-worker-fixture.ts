@@ -6,10 +6,10 @@ import { createBuildQueue, createRedisConnection, type BuildQueue } from "@bbos/
 import { testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 
 import { createBuildWorker, type BuildWorker } from "../src/build-worker.ts";
-import type { BuildHandler } from "../src/processor.ts";
+import type { RecipeRunner } from "../src/run-build.ts";
 
 /** One pino line as an object: `msg` plus the bound fields. */
-export type LogLine = Record<string, unknown> & { level: number; msg: string };
+type LogLine = Record<string, unknown> & { level: number; msg: string };
 
 /** A queue and any number of build workers sharing one fresh BullMQ prefix. */
 export interface BuilderFixture {
@@ -18,12 +18,15 @@ export interface BuilderFixture {
   logger: Logger;
   logs: LogLine[];
   /** Starts a build worker on the fixture's prefix and waits until it is connected. */
-  startWorker: (handler: BuildHandler, options?: { concurrency?: number }) => Promise<BuildWorker>;
+  startWorker: (
+    runner: RecipeRunner | null,
+    options?: { concurrency?: number },
+  ) => Promise<BuildWorker>;
 }
 
 /**
  * Registers an `afterEach` that closes the fixture's workers, obliterates its queue and quits its
- * connections; call it at the top of a `describe`. Handlers must have settled by the end of each
+ * connections; call it at the top of a `describe`. Runners must have settled by the end of each
  * test, since closing a worker waits for its running jobs.
  */
 export function useBuilderFixture(): () => BuilderFixture {
@@ -57,10 +60,10 @@ function createBuilderFixture(): BuilderFixture & { cleanup(): Promise<void> } {
     queue,
     logger,
     logs,
-    async startWorker(handler, { concurrency = 1 } = {}) {
+    async startWorker(runner, { concurrency = 1 } = {}) {
       const connection = createRedisConnection(testRedisUrl(), { role: "worker" });
       connections.push(connection);
-      const worker = createBuildWorker({ connection, prefix, concurrency, handler, logger });
+      const worker = createBuildWorker({ connection, prefix, concurrency, runner, logger });
       workers.push(worker);
       await worker.waitUntilReady();
       return worker;
@@ -75,7 +78,7 @@ function createBuilderFixture(): BuilderFixture & { cleanup(): Promise<void> } {
   };
 }
 
-/** A promise with its resolve function outside, for handlers the test steps through. */
+/** A promise with its resolve function outside, for runners the test steps through. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((res) => {

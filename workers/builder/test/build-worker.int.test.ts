@@ -5,22 +5,29 @@ import { describe, expect, it, vi } from "vitest";
 import { BUILD_RUN_JOB, enqueueBuild, type BuildRunPayload } from "@bbos/queue";
 
 import { shutdownWorker } from "../src/build-worker.ts";
-import { failWithoutRecipeRunner } from "../src/no-recipe-runner.ts";
-import type { BuildJobContext } from "../src/processor.ts";
+import { PermanentBuildError } from "../src/permanent-build-error.ts";
+import type { RecipeRunner } from "../src/run-build.ts";
 import { deferred, useBuilderFixture } from "./build-worker-fixture.ts";
 
 const waitLong = { timeout: 10_000, interval: 20 };
 
+/** A recipe runner from a function, for runners that are one expression. */
+const runner = (run: RecipeRunner["run"]): RecipeRunner => ({ run });
+
 describe("build worker", () => {
   const fixture = useBuilderFixture();
 
-  it("hands a valid build.run job to the handler and completes it", async () => {
+  it("runs a valid build.run job through the recipe runner, with progress and log on the job", async () => {
     const { queue, startWorker, logs } = fixture();
-    const calls: { payload: BuildRunPayload; context: BuildJobContext }[] = [];
-    await startWorker(async (payload, context) => {
-      calls.push({ payload, context });
-      await context.job.updateProgress(100);
-    });
+    const calls: { input: BuildRunPayload; signal: AbortSignal }[] = [];
+    await startWorker(
+      runner(async (input, { progress, log, signal }) => {
+        calls.push({ input, signal });
+        await log.append("compiling");
+        await progress.report("compile", 0.5);
+        await log.append("compiled");
+      }),
+    );
 
     const buildId = randomUUID();
     await enqueueBuild(queue, { buildId, requestedBy: "user-1" });
@@ -30,9 +37,10 @@ describe("build worker", () => {
       waitLong,
     );
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.payload).toEqual({ buildId, requestedBy: "user-1" });
-    expect(calls[0]?.context.job.id).toBe(buildId);
-    expect(calls[0]?.context.signal).toBeInstanceOf(AbortSignal);
+    expect(calls[0]?.input).toEqual({ buildId, requestedBy: "user-1" });
+    expect(calls[0]?.signal).toBeInstanceOf(AbortSignal);
+    expect((await queue.getJob(buildId))?.progress).toEqual({ stage: "compile", fraction: 0.5 });
+    expect((await queue.getJobLogs(buildId)).logs).toEqual(["compiling", "compiled"]);
     expect(logs).toContainEqual(
       expect.objectContaining({ msg: "job completed", jobId: buildId, attemptsMade: 1 }),
     );
@@ -40,8 +48,8 @@ describe("build worker", () => {
 
   it("fails a malformed job once, without retrying, and names the bad field", async () => {
     const { queue, startWorker, logs } = fixture();
-    const handler = vi.fn(() => Promise.resolve());
-    await startWorker(handler);
+    const run = vi.fn(() => Promise.resolve());
+    await startWorker(runner(run));
 
     // Bypass enqueueBuild, which would refuse this payload before it reaches Redis.
     await queue.add(
@@ -57,19 +65,21 @@ describe("build worker", () => {
     const job = await queue.getJob("bad-payload");
     expect(job?.attemptsMade).toBe(1);
     expect(job?.failedReason).toMatch(/buildId/);
-    expect(handler).not.toHaveBeenCalled();
+    expect(run).not.toHaveBeenCalled();
     expect(logs).toContainEqual(
       expect.objectContaining({ msg: "job failed", jobId: "bad-payload", willRetry: false }),
     );
   });
 
-  it("retries a transient handler error per the job's attempts", async () => {
+  it("retries a transient runner error per the job's attempts", async () => {
     const { queue, startWorker, logs } = fixture();
     let calls = 0;
-    await startWorker(() => {
-      calls += 1;
-      return calls < 3 ? Promise.reject(new Error("registry timeout")) : Promise.resolve();
-    });
+    await startWorker(
+      runner(() => {
+        calls += 1;
+        return calls < 3 ? Promise.reject(new Error("registry timeout")) : Promise.resolve();
+      }),
+    );
 
     const buildId = randomUUID();
     await enqueueBuild(queue, { buildId }, { attempts: 3, backoffDelayMs: 1 });
@@ -84,7 +94,7 @@ describe("build worker", () => {
 
   it("fails a job for good once its attempts are used up", async () => {
     const { queue, startWorker } = fixture();
-    await startWorker(() => Promise.reject(new Error("registry timeout")));
+    await startWorker(runner(() => Promise.reject(new Error("registry timeout"))));
 
     const buildId = randomUUID();
     await enqueueBuild(queue, { buildId }, { attempts: 2, backoffDelayMs: 1 });
@@ -95,9 +105,24 @@ describe("build worker", () => {
     expect(job?.failedReason).toBe("registry timeout");
   });
 
+  it("fails a job at once, without retrying, when the runner reports a permanent failure", async () => {
+    const { queue, startWorker } = fixture();
+    await startWorker(
+      runner(() => Promise.reject(new PermanentBuildError("recipe step 2 is invalid"))),
+    );
+
+    const buildId = randomUUID();
+    await enqueueBuild(queue, { buildId }, { attempts: 3, backoffDelayMs: 1 });
+
+    await vi.waitFor(async () => expect(await queue.getJobState(buildId)).toBe("failed"), waitLong);
+    const job = await queue.getJob(buildId);
+    expect(job?.attemptsMade).toBe(1);
+    expect(job?.failedReason).toBe("recipe step 2 is invalid");
+  });
+
   it("fails builds at once, saying why, while no recipe runner is configured", async () => {
     const { queue, startWorker, logs } = fixture();
-    await startWorker(failWithoutRecipeRunner);
+    await startWorker(null);
 
     const buildId = randomUUID();
     await enqueueBuild(queue, { buildId });
@@ -106,8 +131,17 @@ describe("build worker", () => {
     const job = await queue.getJob(buildId);
     expect(job?.attemptsMade).toBe(1);
     expect(job?.failedReason).toBe("no recipe runner is configured on this worker");
-    expect(logs.some((line) => /no recipe runner/.test(line.msg) && line.buildId === buildId)).toBe(
-      true,
+    // The build's own log tells its user; the worker's log tells the operator.
+    expect((await queue.getJobLogs(buildId)).logs).toEqual([
+      "cannot run build: no recipe runner is configured on this worker",
+    ]);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        msg: "job failed",
+        jobId: buildId,
+        willRetry: false,
+        reason: "no recipe runner is configured on this worker",
+      }),
     );
   });
 });
@@ -120,11 +154,13 @@ describe("shutdownWorker", () => {
     const started = deferred();
     const finish = deferred();
     const order: string[] = [];
-    const worker = await startWorker(async () => {
-      started.resolve();
-      await finish.promise;
-      order.push("handler finished");
-    });
+    const worker = await startWorker(
+      runner(async () => {
+        started.resolve();
+        await finish.promise;
+        order.push("runner finished");
+      }),
+    );
 
     const buildId = randomUUID();
     await enqueueBuild(queue, { buildId });
@@ -137,7 +173,7 @@ describe("shutdownWorker", () => {
     finish.resolve();
 
     expect(await shutdown).toBe("drained");
-    expect(order).toEqual(["handler finished", "shutdown resolved"]);
+    expect(order).toEqual(["runner finished", "shutdown resolved"]);
     expect(await queue.getJobState(buildId)).toBe("completed");
     expect(worker.closing).toBeDefined();
   });
@@ -146,13 +182,15 @@ describe("shutdownWorker", () => {
     const { queue, startWorker, logger } = fixture();
     const started = deferred();
     let abortReason: unknown;
-    const first = await startWorker(async (_payload, { signal }) => {
-      started.resolve();
-      // A cooperative handler: it stops when the worker aborts it.
-      await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
-      abortReason = signal.reason;
-      throw new Error("aborted");
-    });
+    const first = await startWorker(
+      runner(async (_input, { signal }) => {
+        started.resolve();
+        // A cooperative runner: it stops when the worker aborts it.
+        await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
+        abortReason = signal.reason;
+        throw new Error("aborted");
+      }),
+    );
 
     const buildId = randomUUID();
     await enqueueBuild(queue, { buildId });
@@ -163,10 +201,12 @@ describe("shutdownWorker", () => {
     expect(await queue.getJobState(buildId)).toBe("waiting");
 
     const completedBy: string[] = [];
-    await startWorker((payload) => {
-      completedBy.push(payload.buildId);
-      return Promise.resolve();
-    });
+    await startWorker(
+      runner((input) => {
+        completedBy.push(input.buildId);
+        return Promise.resolve();
+      }),
+    );
     await vi.waitFor(
       async () => expect(await queue.getJobState(buildId)).toBe("completed"),
       waitLong,
@@ -176,14 +216,16 @@ describe("shutdownWorker", () => {
     expect((await queue.getJob(buildId))?.attemptsMade).toBe(1);
   });
 
-  it("releases the job even when the handler ignores the abort", async () => {
+  it("releases the job even when the runner ignores the abort", async () => {
     const { queue, startWorker, logger, logs } = fixture();
     const started = deferred();
     const unblock = deferred();
-    const first = await startWorker(async () => {
-      started.resolve();
-      await unblock.promise; // ignores the signal
-    });
+    const first = await startWorker(
+      runner(async () => {
+        started.resolve();
+        await unblock.promise; // ignores the signal
+      }),
+    );
 
     const buildId = randomUUID();
     await enqueueBuild(queue, { buildId });
@@ -196,13 +238,13 @@ describe("shutdownWorker", () => {
       );
       expect(await queue.getJobState(buildId)).toBe("waiting");
 
-      await startWorker(() => Promise.resolve());
+      await startWorker(runner(() => Promise.resolve()));
       await vi.waitFor(
         async () => expect(await queue.getJobState(buildId)).toBe("completed"),
         waitLong,
       );
     } finally {
-      // Let the stubborn handler return so its worker can finish closing.
+      // Let the stubborn runner return so its worker can finish closing.
       unblock.resolve();
     }
   });

@@ -1,5 +1,5 @@
 // Runs src/main.ts as a real process (through tsx), the way `npm run dev` does, to check the
-// wiring: environment, startup log, the unconfigured handler, and signal handling.
+// wiring: environment, startup log, the missing recipe runner, and signal handling.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
@@ -84,7 +84,7 @@ describe("builder main", () => {
   it("exits 1 and lists every problem when the environment is invalid", async () => {
     const main = startMain({ BUILDER_CONCURRENCY: "many", LOG_LEVEL: "loud" });
     expect(await exitCode(main.child)).toBe(1);
-    expect(main.output()).toContain("invalid builder environment:");
+    expect(main.output()).toContain("invalid builder configuration:");
     expect(main.output()).toContain('BUILDER_CONCURRENCY: must be a whole number (got "many")');
     expect(main.output()).toContain("LOG_LEVEL: must be one of");
   });

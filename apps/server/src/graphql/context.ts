@@ -1,8 +1,7 @@
 import type { UserRow } from "@bbos/db";
 
 import type { Logger } from "../logger.ts";
-import type { ProjectService } from "../services/project-service.ts";
-import type { ValidationService } from "../services/validation-service.ts";
+import type { RequestServices } from "../services/create-services.ts";
 
 /**
  * What every resolver receives. Built per HTTP request and per graphql-ws subscription.
@@ -10,7 +9,7 @@ import type { ValidationService } from "../services/validation-service.ts";
  */
 export interface GraphQLContext {
   viewer: UserRow | null;
-  services: { projects: ProjectService; validation: ValidationService };
+  services: RequestServices;
   log: Logger;
   /** The server's version, reported by `health`. */
   version: string;

@@ -28,6 +28,17 @@ const requestErrorCodes = new Set([
   "OPERATION_RESOLUTION_FAILURE",
 ]);
 
+/**
+ * A quoted string of more than 64 characters (escapes included); graphql-js repeats rejected
+ * values whole in its messages, e.g. `Variable "$id" got invalid value "xxxx…(100 kB)"`.
+ */
+const LONG_QUOTE = /"((?:[^"\\]|\\.){64})(?:[^"\\]|\\.)+"/g;
+
+/** Keeps the first 64 characters of every long quoted string in `message`. */
+function shortenQuoted(message: string): string {
+  return message.replace(LONG_QUOTE, (_match, kept: string) => `"${kept}…"`);
+}
+
 export function createFormatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
@@ -35,11 +46,17 @@ export function createFormatError(log: Logger) {
       return {
         message: original.message,
         ...(formatted.path ? { path: formatted.path } : {}),
-        extensions: { code: codes[original.code], domainCode: original.code, ...original.details },
+        extensions: {
+          code: codes[original.code],
+          domainCode: original.code,
+          ...(original.details ? { details: original.details } : {}),
+        },
       };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === "string" && requestErrorCodes.has(code)) return formatted;
+    if (typeof code === "string" && requestErrorCodes.has(code)) {
+      return { ...formatted, message: shortenQuoted(formatted.message) };
+    }
     log.error({ err: original, path: formatted.path }, "unexpected error in a GraphQL operation");
     return {
       message: "Internal server error",

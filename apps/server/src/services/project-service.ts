@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 
-import { DomainError } from "@bbos/core";
+import { DomainError, isProjectId, type ProjectId } from "@bbos/core";
 import {
   findProjectForUser,
   listBoardsByProject,
@@ -10,8 +10,6 @@ import {
   type MemberProjectRow,
   type UserRow,
 } from "@bbos/db";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function requireViewer(viewer: UserRow | null): UserRow {
   if (!viewer) throw new DomainError("UNAUTHENTICATED", "sign in to see projects");
@@ -23,7 +21,7 @@ function requireViewer(viewer: UserRow | null): UserRow {
  * see. Board lookups are batched per request, so a list of N projects costs two queries.
  */
 export function createProjectService(db: Db) {
-  const boards = new DataLoader<string, BoardRow[]>(async (projectIds) => {
+  const boards = new DataLoader<ProjectId, BoardRow[]>(async (projectIds) => {
     const byProject = await listBoardsByProject(db, projectIds);
     return projectIds.map((id) => byProject.get(id) ?? []);
   });
@@ -36,11 +34,11 @@ export function createProjectService(db: Db) {
     get(viewer: UserRow | null, projectId: string): Promise<MemberProjectRow | null> {
       const user = requireViewer(viewer);
       // Not a UUID: no such project, rather than a database type error.
-      if (!UUID.test(projectId)) return Promise.resolve(null);
-      return findProjectForUser(db, user.id, projectId);
+      if (!isProjectId(projectId)) return Promise.resolve(null);
+      return findProjectForUser(db, projectId, user.id);
     },
 
-    boardsOf(projectId: string): Promise<BoardRow[]> {
+    boardsOf(projectId: ProjectId): Promise<BoardRow[]> {
       return boards.load(projectId);
     },
   };

@@ -1,14 +1,17 @@
 import { describe, expect, it, vi } from "vitest";
 
 import { parseRequestBody, stubGraphQL } from "../../test/stub-graphql";
+import { TypedDocumentString } from "../../generated/graphql/graphql";
 import { GraphQLRequestError, graphqlRequest } from "./graphql";
+
+const doc = (query: string) => new TypedDocumentString<unknown, unknown>(query);
 
 describe("graphqlRequest", () => {
   it("posts the query and variables and resolves with data", async () => {
     const fetchMock = stubGraphQL(() => ({ data: { project: { id: "p1" } } }));
 
     await expect(
-      graphqlRequest("query P($id: ID!) { project(id: $id) { id } }", { id: "p1" }),
+      graphqlRequest(doc("query P($id: ID!) { project(id: $id) { id } }"), { id: "p1" }),
     ).resolves.toEqual({
       project: { id: "p1" },
     });
@@ -28,7 +31,7 @@ describe("graphqlRequest", () => {
       errors: [{ message: "Project not found", extensions: { code: "NOT_FOUND" } }],
     }));
 
-    const error = await graphqlRequest("{ project(id: 1) { id } }").catch((e: unknown) => e);
+    const error = await graphqlRequest(doc("{ project(id: 1) { id } }")).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(GraphQLRequestError);
     expect((error as GraphQLRequestError).message).toBe("Project not found");
@@ -41,7 +44,7 @@ describe("graphqlRequest", () => {
       400,
     );
 
-    await expect(graphqlRequest("{ nope }")).rejects.toThrow(
+    await expect(graphqlRequest(doc("{ nope }"))).rejects.toThrow(
       'Cannot query field "nope" on type "Query".',
     );
   });
@@ -49,7 +52,7 @@ describe("graphqlRequest", () => {
   it("joins several error messages", async () => {
     stubGraphQL(() => ({ errors: [{ message: "first" }, { message: "second" }] }));
 
-    await expect(graphqlRequest("{ a b }")).rejects.toThrow("first; second");
+    await expect(graphqlRequest(doc("{ a b }"))).rejects.toThrow("first; second");
   });
 
   it("wraps a network failure with its cause", async () => {
@@ -59,7 +62,7 @@ describe("graphqlRequest", () => {
       vi.fn(() => Promise.reject(networkError)),
     );
 
-    const error = await graphqlRequest("{ health { status } }").catch((e: unknown) => e);
+    const error = await graphqlRequest(doc("{ health { status } }")).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe("Could not reach the API");
@@ -72,7 +75,7 @@ describe("graphqlRequest", () => {
       vi.fn(() => Promise.resolve(new Response("Bad Gateway", { status: 502 }))),
     );
 
-    await expect(graphqlRequest("{ health { status } }")).rejects.toThrow(
+    await expect(graphqlRequest(doc("{ health { status } }"))).rejects.toThrow(
       "The API answered HTTP 502 without GraphQL JSON",
     );
   });

@@ -1,3 +1,5 @@
+import type { TypedDocumentString } from "../../generated/graphql/graphql";
+
 /** The GraphQL endpoint; same origin in dev (Vite proxy) and in production (reverse proxy). */
 export const GRAPHQL_PATH = "/graphql";
 
@@ -31,16 +33,20 @@ export interface GraphQLRequestOptions {
 }
 
 /**
- * POSTs one operation to {@link GRAPHQL_PATH} and returns its `data`.
+ * POSTs one operation to {@link GRAPHQL_PATH} and returns its `data`. `document` is an operation
+ * written with the generated `graphql(...)` function, so data and variables are typed from the
+ * server's schema.
  *
  * Throws {@link GraphQLRequestError} when the response carries `errors` (even alongside partial
  * data: the features here have no use for half an answer), and a plain `Error` with `cause` when
  * the API cannot be reached or does not answer with GraphQL JSON.
  */
-export async function graphqlRequest<
-  TData,
-  TVariables extends Record<string, unknown> = Record<string, never>,
->(query: string, variables?: TVariables, options: GraphQLRequestOptions = {}): Promise<TData> {
+export async function graphqlRequest<TData, TVariables>(
+  document: TypedDocumentString<TData, TVariables>,
+  variables?: TVariables,
+  options: GraphQLRequestOptions = {},
+): Promise<TData> {
+  const query = document.toString();
   let response: Response;
   try {
     response = await fetch(GRAPHQL_PATH, {

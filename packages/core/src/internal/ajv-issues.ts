@@ -67,7 +67,7 @@ export function toSchemaIssues(
 }
 
 /** `SCHEMA_` plus the keyword in SCREAMING_SNAKE (`minLength` → `SCHEMA_MIN_LENGTH`). */
-export function schemaIssueCode(keyword: string): string {
+function schemaIssueCode(keyword: string): string {
   return (
     CODE_OVERRIDES[keyword] ??
     `SCHEMA_${keyword

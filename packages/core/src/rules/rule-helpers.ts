@@ -9,7 +9,7 @@ import type { ValidationIssue } from "../validation-result.ts";
 import type { ConfigRuleInput } from "./config-rule.ts";
 
 /** The recipe used when `build.recipe` is absent: the schemas' `default`. */
-export const DEFAULT_BUILD_RECIPE: BuildRecipe = "debian";
+const DEFAULT_BUILD_RECIPE: BuildRecipe = "debian";
 
 /** Shorthand for an issue of severity `"error"`. */
 export function ruleError(path: string, code: string, message: string): ValidationIssue {

@@ -39,17 +39,17 @@ describe("project repository", () => {
       ownerId: owner.id,
     });
 
-    expect(await findRole(db, owner.id, project.id)).toBe("OWNER");
+    expect(await findRole(db, project.id, owner.id)).toBe("OWNER");
     expect(await listProjectsForUser(db, owner.id)).toMatchObject([{ slug: "rk", role: "OWNER" }]);
     expect(await listProjectsForUser(db, outsider.id)).toEqual([]);
-    expect(await findProjectForUser(db, outsider.id, project.id)).toBeNull();
+    expect(await findProjectForUser(db, project.id, outsider.id)).toBeNull();
 
     await addMember(db, project.id, outsider.id, "VIEWER");
-    expect(await findProjectForUser(db, outsider.id, project.id)).toMatchObject({
+    expect(await findProjectForUser(db, project.id, outsider.id)).toMatchObject({
       id: project.id,
       role: "VIEWER",
     });
-    expect(await findRole(db, outsider.id, project.id)).toBe("VIEWER");
+    expect(await findRole(db, project.id, outsider.id)).toBe("VIEWER");
   });
 
   it("groups boards by project in one call", async () => {

@@ -1,7 +1,10 @@
-import type { Db } from "../client.ts";
-import type { Prisma, Role } from "../../generated/prisma/client.ts";
+import type { BoardId, ProjectId, UserId } from "@bbos/core";
 
-export const boardSelect = {
+import type { DbClient } from "../client.ts";
+import type { Prisma, Role } from "../../generated/prisma/client.ts";
+import type { WithIds } from "./with-ids.ts";
+
+const boardSelect = {
   id: true,
   projectId: true,
   name: true,
@@ -9,7 +12,7 @@ export const boardSelect = {
   updatedAt: true,
 } satisfies Prisma.BoardSelect;
 
-export const projectSelect = {
+const projectSelect = {
   id: true,
   slug: true,
   name: true,
@@ -17,19 +20,25 @@ export const projectSelect = {
   createdAt: true,
 } satisfies Prisma.ProjectSelect;
 
-export type BoardRow = Prisma.BoardGetPayload<{ select: typeof boardSelect }>;
-export type ProjectRow = Prisma.ProjectGetPayload<{ select: typeof projectSelect }>;
+export type BoardRow = WithIds<
+  Prisma.BoardGetPayload<{ select: typeof boardSelect }>,
+  { id: BoardId; projectId: ProjectId }
+>;
+export type ProjectRow = WithIds<
+  Prisma.ProjectGetPayload<{ select: typeof projectSelect }>,
+  { id: ProjectId }
+>;
 
 export interface CreateProjectInput {
   slug: string;
   name: string;
   description?: string;
-  ownerId: string;
+  ownerId: UserId;
 }
 
 /** Creates a project with its creator as OWNER, in one transaction. */
-export function createProject(db: Db, input: CreateProjectInput): Promise<ProjectRow> {
-  return db.project.create({
+export async function createProject(db: DbClient, input: CreateProjectInput): Promise<ProjectRow> {
+  const row = await db.project.create({
     data: {
       slug: input.slug,
       name: input.name,
@@ -39,6 +48,7 @@ export function createProject(db: Db, input: CreateProjectInput): Promise<Projec
     },
     select: projectSelect,
   });
+  return row as ProjectRow;
 }
 
 /** A project as one member sees it: with that member's role. */
@@ -50,29 +60,37 @@ const memberProjectSelect = {
 } satisfies Prisma.MembershipSelect;
 
 /** Projects the user is a member of, by name, with the user's role in each. */
-export async function listProjectsForUser(db: Db, userId: string): Promise<MemberProjectRow[]> {
+export async function listProjectsForUser(
+  db: DbClient,
+  userId: UserId,
+): Promise<MemberProjectRow[]> {
   const rows = await db.membership.findMany({
     where: { userId },
     orderBy: { project: { name: "asc" } },
     select: memberProjectSelect,
   });
-  return rows.map(({ role, project }) => ({ ...project, role }));
+  return rows.map(({ role, project }) => ({ ...(project as ProjectRow), role }));
 }
 
 /** The project if the user is a member of it, else null: "absent" and "hidden" look the same. */
 export async function findProjectForUser(
-  db: Db,
-  userId: string,
-  projectId: string,
+  db: DbClient,
+  projectId: ProjectId,
+  userId: UserId,
 ): Promise<MemberProjectRow | null> {
   const row = await db.membership.findUnique({
     where: { projectId_userId: { projectId, userId } },
     select: memberProjectSelect,
   });
-  return row ? { ...row.project, role: row.role } : null;
+  return row ? { ...(row.project as ProjectRow), role: row.role } : null;
 }
 
-export async function findRole(db: Db, userId: string, projectId: string): Promise<Role | null> {
+/** The user's role in the project, or null if they are not a member. */
+export async function findRole(
+  db: DbClient,
+  projectId: ProjectId,
+  userId: UserId,
+): Promise<Role | null> {
   const membership = await db.membership.findUnique({
     where: { projectId_userId: { projectId, userId } },
     select: { role: true },
@@ -80,35 +98,44 @@ export async function findRole(db: Db, userId: string, projectId: string): Promi
   return membership?.role ?? null;
 }
 
-export function addMember(db: Db, projectId: string, userId: string, role: Role): Promise<unknown> {
-  return db.membership.upsert({
+/** Makes the user a member of the project with `role`, or changes the role they have. */
+export async function addMember(
+  db: DbClient,
+  projectId: ProjectId,
+  userId: UserId,
+  role: Role,
+): Promise<void> {
+  await db.membership.upsert({
     where: { projectId_userId: { projectId, userId } },
     create: { projectId, userId, role },
     update: { role },
+    select: { role: true },
   });
 }
 
 export interface CreateBoardInput {
-  projectId: string;
+  projectId: ProjectId;
   name: string;
   schemaId: string;
 }
 
-export function createBoard(db: Db, input: CreateBoardInput): Promise<BoardRow> {
-  return db.board.create({ data: input, select: boardSelect });
+/** Creates a board in the project; board names are unique per project. */
+export async function createBoard(db: DbClient, input: CreateBoardInput): Promise<BoardRow> {
+  const row = await db.board.create({ data: input, select: boardSelect });
+  return row as BoardRow;
 }
 
 /** Boards of the given projects, grouped by project id (one query for many projects). */
 export async function listBoardsByProject(
-  db: Db,
-  projectIds: readonly string[],
-): Promise<Map<string, BoardRow[]>> {
-  const rows = await db.board.findMany({
+  db: DbClient,
+  projectIds: readonly ProjectId[],
+): Promise<Map<ProjectId, BoardRow[]>> {
+  const rows = (await db.board.findMany({
     where: { projectId: { in: [...projectIds] } },
     orderBy: { name: "asc" },
     select: boardSelect,
-  });
-  const byProject = new Map<string, BoardRow[]>(projectIds.map((id) => [id, []]));
+  })) as BoardRow[];
+  const byProject = new Map<ProjectId, BoardRow[]>(projectIds.map((id) => [id, []]));
   for (const row of rows) byProject.get(row.projectId)?.push(row);
   return byProject;
 }

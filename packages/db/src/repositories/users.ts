@@ -1,7 +1,10 @@
-import type { Db } from "../client.ts";
-import type { Prisma } from "../../generated/prisma/client.ts";
+import type { UserId } from "@bbos/core";
 
-export const userSelect = {
+import type { DbClient } from "../client.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import type { WithIds } from "./with-ids.ts";
+
+const userSelect = {
   id: true,
   login: true,
   name: true,
@@ -9,7 +12,8 @@ export const userSelect = {
   avatarUrl: true,
 } satisfies Prisma.UserSelect;
 
-export type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
+/** A user as the application sees it (no GitHub id, no timestamps). */
+export type UserRow = WithIds<Prisma.UserGetPayload<{ select: typeof userSelect }>, { id: UserId }>;
 
 export interface GithubIdentity {
   githubId: bigint;
@@ -20,7 +24,7 @@ export interface GithubIdentity {
 }
 
 /** Creates or refreshes the user behind a GitHub identity. */
-export function upsertGithubUser(db: Db, identity: GithubIdentity): Promise<UserRow> {
+export async function upsertGithubUser(db: DbClient, identity: GithubIdentity): Promise<UserRow> {
   const profile = {
     login: identity.login,
     name: identity.name ?? null,
@@ -28,28 +32,34 @@ export function upsertGithubUser(db: Db, identity: GithubIdentity): Promise<User
     avatarUrl: identity.avatarUrl ?? null,
     lastLoginAt: new Date(),
   };
-  return db.user.upsert({
+  const row = await db.user.upsert({
     where: { githubId: identity.githubId },
     create: { githubId: identity.githubId, ...profile },
     update: profile,
     select: userSelect,
   });
+  return row as UserRow;
 }
 
-export function findUser(db: Db, id: string): Promise<UserRow | null> {
-  return db.user.findUnique({ where: { id }, select: userSelect });
+/** The user with this id, or null. */
+export async function findUser(db: DbClient, userId: UserId): Promise<UserRow | null> {
+  const row = await db.user.findUnique({ where: { id: userId }, select: userSelect });
+  return row as UserRow | null;
 }
 
-export function findUserByLogin(db: Db, login: string): Promise<UserRow | null> {
-  return db.user.findUnique({ where: { login }, select: userSelect });
+/** The user with this login (unique), or null. */
+export async function findUserByLogin(db: DbClient, login: string): Promise<UserRow | null> {
+  const row = await db.user.findUnique({ where: { login }, select: userSelect });
+  return row as UserRow | null;
 }
 
 /** The user of a single-user installation (no GitHub identity), created on first use. */
-export async function ensureLocalUser(db: Db, login: string): Promise<UserRow> {
-  return db.user.upsert({
+export async function ensureLocalUser(db: DbClient, login: string): Promise<UserRow> {
+  const row = await db.user.upsert({
     where: { login },
     create: { login, name: "Local user" },
     update: {},
     select: userSelect,
   });
+  return row as UserRow;
 }

@@ -1,33 +1,19 @@
-import {
-  boardCatalogue,
-  boardConfigSchemas,
-  latestBoardConfigSchemaId,
-  type BoardConfigSchemaId,
-} from "@bbos/schemas";
+import { boardCatalogue } from "@bbos/schemas";
 
-type SchemaEntry = (typeof boardConfigSchemas)[BoardConfigSchemaId];
+import type { QueryResolvers } from "../../../generated/graphql.ts";
 
-function toGraphQL(entry: SchemaEntry) {
-  return {
-    id: entry.id,
-    version: entry.version,
-    latest: entry.id === latestBoardConfigSchemaId,
-    jsonSchema: entry.schema,
-    uiSchema: entry.uiSchema,
-  };
-}
-
-const schemaList = Object.values(boardConfigSchemas).sort((a, b) => a.version - b.version);
-
-/** The schema registry and the board catalogue, read from @bbos/schemas. */
+/** The hardware catalogue from @bbos/schemas (not the project's board documents). */
 export const catalogueQueries = {
-  schemas: () => schemaList.map(toGraphQL),
-  schema: (_: unknown, { id }: { id: string }) => {
-    const entry = schemaList.find((candidate) => candidate.id === id);
-    return entry ? toGraphQL(entry) : null;
-  },
-  boards: (_: unknown, { architecture }: { architecture?: string | null }) =>
+  catalogueBoards: (_, { architecture }) =>
     architecture
       ? boardCatalogue.boards.filter((board) => board.architecture === architecture)
-      : boardCatalogue.boards,
-};
+      : [...boardCatalogue.boards],
+} satisfies QueryResolvers;
+
+// The SDL spells enum values in capitals; the catalogue and the core use lower case.
+export const catalogueEnums = {
+  Architecture: { ARM64: "arm64", ARMHF: "armhf", AMD64: "amd64" },
+  Recipe: { DEBIAN: "debian", ARMBIAN: "armbian" },
+  SupportTier: { STANDARD: "standard", COMMUNITY: "community", VIRTUAL: "virtual" },
+  PartitionTable: { MSDOS: "msdos", GPT: "gpt" },
+} as const;

@@ -1,34 +1,34 @@
-import type { BoardRow, MemberProjectRow } from "@bbos/db";
+import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 
-import { JSONResolver } from "graphql-scalars";
-
-import type { GraphQLContext } from "../context.ts";
-import { catalogueQueries } from "./catalogue.ts";
+import type {
+  QueryResolvers,
+  Resolvers,
+  SubscriptionResolvers,
+} from "../../../generated/graphql.ts";
+import {
+  BoardConfigSchema,
+  BoardConfigSchemaIdScalar,
+  boardConfigQueries,
+} from "./board-config.ts";
+import { catalogueEnums, catalogueQueries } from "./catalogue.ts";
+import { Project, projectQueries } from "./projects.ts";
 import { serverTime } from "./server-time.ts";
 
+/** Every resolver, one domain per file; `Required` makes a root field without one a type error. */
 export const resolvers = {
   JSON: JSONResolver,
+  DateTime: DateTimeResolver,
+  BoardConfigSchemaId: BoardConfigSchemaIdScalar,
+  HealthStatus: { OK: "ok" },
   Severity: { ERROR: "error", WARNING: "warning" },
+  ...catalogueEnums,
   Query: {
+    health: (_, __, { version }) => ({ status: "ok", version }),
+    ...projectQueries,
+    ...boardConfigQueries,
     ...catalogueQueries,
-    validateConfig: (
-      _: unknown,
-      { schemaId, config }: { schemaId: string; config: unknown },
-      { services }: GraphQLContext,
-    ) => services.validation.validate(schemaId, config),
-    health: (_: unknown, __: unknown, { version }: GraphQLContext) => ({ status: "ok", version }),
-    me: (_: unknown, __: unknown, { viewer }: GraphQLContext) => viewer,
-    projects: (_: unknown, __: unknown, { viewer, services }: GraphQLContext) =>
-      services.projects.list(viewer),
-    project: (_: unknown, { id }: { id: string }, { viewer, services }: GraphQLContext) =>
-      services.projects.get(viewer, id),
-  },
-  Subscription: { serverTime },
-  Project: {
-    boards: (project: MemberProjectRow, _: unknown, { services }: GraphQLContext) =>
-      services.projects.boardsOf(project.id),
-  },
-  Board: {
-    updatedAt: (board: BoardRow) => board.updatedAt.toISOString(),
-  },
-};
+  } satisfies Required<QueryResolvers>,
+  Subscription: { serverTime } satisfies Required<SubscriptionResolvers>,
+  Project,
+  BoardConfigSchema,
+} satisfies Resolvers;

@@ -1,6 +1,7 @@
 import type { RJSFSchema, UiSchema } from "@rjsf/utils";
 import { queryOptions } from "@tanstack/react-query";
 
+import { graphql } from "../../../generated/graphql";
 import { graphqlRequest } from "../../lib/graphql";
 
 export interface BoardConfigSchema {
@@ -9,17 +10,17 @@ export interface BoardConfigSchema {
   uiSchema: UiSchema;
 }
 
-export const BOARD_SCHEMA_QUERY = /* GraphQL */ `
-  query BoardSchema($id: ID!) {
-    schema(id: $id) {
+const BOARD_SCHEMA_QUERY = graphql(`
+  query BoardSchema($id: BoardConfigSchemaId!) {
+    boardConfigSchema(id: $id) {
       id
       jsonSchema
       uiSchema
     }
   }
-`;
+`);
 
-export const boardSchemaKeys = {
+const boardSchemaKeys = {
   all: ["board-schema"] as const,
   byId: (id: string) => [...boardSchemaKeys.all, id] as const,
 };
@@ -28,14 +29,16 @@ export const boardSchemaKeys = {
 export function boardSchemaQueryOptions(id: string) {
   return queryOptions({
     queryKey: boardSchemaKeys.byId(id),
-    queryFn: async ({ signal }) => {
-      const data = await graphqlRequest<{ schema: BoardConfigSchema | null }, { id: string }>(
-        BOARD_SCHEMA_QUERY,
-        { id },
-        { signal },
-      );
-      if (!data.schema) throw new Error(`The server does not know schema ${id}.`);
-      return data.schema;
+    queryFn: async ({ signal }): Promise<BoardConfigSchema> => {
+      const data = await graphqlRequest(BOARD_SCHEMA_QUERY, { id }, { signal });
+      const schema = data.boardConfigSchema;
+      if (!schema) throw new Error(`The server does not know schema ${id}.`);
+      // JSON scalars: the server sends the registry's JSON Schema and uiSchema documents.
+      return {
+        id: schema.id,
+        jsonSchema: schema.jsonSchema as RJSFSchema,
+        uiSchema: schema.uiSchema as UiSchema,
+      };
     },
     staleTime: Infinity,
   });

@@ -40,7 +40,7 @@ describe("useServerTime", () => {
 
     expect(result.current).toEqual({ status: "connecting" });
     expect(fake.subscriptions).toHaveLength(1);
-    expect(fake.subscriptions[0]?.payload.query).toBe(SERVER_TIME_SUBSCRIPTION);
+    expect(fake.subscriptions[0]?.payload.query).toBe(SERVER_TIME_SUBSCRIPTION.toString());
 
     act(() => fake.lastSink().next({ data: { serverTime: "2025-01-01T00:00:00.000Z" } }));
     expect(result.current).toEqual({ status: "live", time: "2025-01-01T00:00:00.000Z" });

@@ -1,12 +1,14 @@
 import { useEffect, useState } from "react";
 
+import { graphql } from "../../../generated/graphql";
+import type { ServerTimeSubscription } from "../../../generated/graphql/graphql";
 import { getLiveClient, type LiveClient } from "./live-client";
 
-export const SERVER_TIME_SUBSCRIPTION = /* GraphQL */ `
+export const SERVER_TIME_SUBSCRIPTION = graphql(`
   subscription ServerTime {
     serverTime
   }
-`;
+`);
 
 export type ServerTimeState =
   | { status: "connecting" }
@@ -21,8 +23,8 @@ export function useServerTime(client: LiveClient = getLiveClient()): ServerTimeS
   const [state, setState] = useState<ServerTimeState>({ status: "connecting" });
 
   useEffect(() => {
-    return client.subscribe<{ serverTime: string }>(
-      { query: SERVER_TIME_SUBSCRIPTION },
+    return client.subscribe<ServerTimeSubscription>(
+      { query: SERVER_TIME_SUBSCRIPTION.toString() },
       {
         next: (result) => {
           if (result.errors?.length) {

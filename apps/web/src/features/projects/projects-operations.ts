@@ -1,39 +1,44 @@
 import { queryOptions } from "@tanstack/react-query";
 
+import { graphql } from "../../../generated/graphql";
+import type { ProjectsQuery } from "../../../generated/graphql/graphql";
 import { graphqlRequest } from "../../lib/graphql";
 
-export interface BoardSummary {
-  id: string;
-  name: string;
-  schemaId: string;
-}
-
-export interface ProjectSummary {
-  id: string;
-  name: string;
-  boards: BoardSummary[];
-}
-
-export interface ProjectsQueryData {
-  projects: ProjectSummary[];
-}
-
-export const PROJECTS_QUERY = /* GraphQL */ `
+const PROJECTS_QUERY = graphql(`
   query Projects {
-    projects {
-      id
-      name
-      boards {
-        id
-        name
-        schemaId
+    projects(first: 100) {
+      edges {
+        node {
+          id
+          name
+          boards(first: 100) {
+            edges {
+              node {
+                id
+                name
+                schemaId
+              }
+            }
+          }
+        }
       }
     }
   }
-`;
+`);
+
+/** A project with its boards, as the projects panel shows them. */
+export type ProjectSummary = ReturnType<typeof toProjectSummaries>[number];
+
+function toProjectSummaries(data: ProjectsQuery) {
+  return data.projects.edges.map(({ node }) => ({
+    id: node.id,
+    name: node.name,
+    boards: node.boards.edges.map((edge) => edge.node),
+  }));
+}
 
 /** Query keys for this feature; invalidate `projectsKeys.all` after any project mutation. */
-export const projectsKeys = {
+const projectsKeys = {
   all: ["projects"] as const,
   list: () => [...projectsKeys.all, "list"] as const,
 };
@@ -41,8 +46,7 @@ export const projectsKeys = {
 export function projectsQueryOptions() {
   return queryOptions({
     queryKey: projectsKeys.list(),
-    queryFn: ({ signal }) =>
-      graphqlRequest<ProjectsQueryData>(PROJECTS_QUERY, undefined, { signal }),
-    select: (data) => data.projects,
+    queryFn: ({ signal }) => graphqlRequest(PROJECTS_QUERY, undefined, { signal }),
+    select: toProjectSummaries,
   });
 }

@@ -2,7 +2,7 @@ import { fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { renderWithQuery } from "../../../test/render-with-query";
-import { parseRequestBody, stubGraphQL } from "../../../test/stub-graphql";
+import { parseRequestBody, projectsData, stubGraphQL } from "../../../test/stub-graphql";
 import { useBoardSelectionStore } from "../board/board-selection-store";
 import { ProjectsPanel } from "./projects-panel";
 
@@ -13,16 +13,14 @@ afterEach(() => {
 describe("ProjectsPanel", () => {
   it("lists projects with their boards", async () => {
     stubGraphQL(() => ({
-      data: {
-        projects: [
-          {
-            id: "p1",
-            name: "Gateway",
-            boards: [{ id: "b1", name: "imx8-gw", schemaId: "board-config/1" }],
-          },
-          { id: "p2", name: "Sensor hub", boards: [] },
-        ],
-      },
+      data: projectsData([
+        {
+          id: "p1",
+          name: "Gateway",
+          boards: [{ id: "b1", name: "imx8-gw", schemaId: "board-config/1" }],
+        },
+        { id: "p2", name: "Sensor hub", boards: [] },
+      ]),
     }));
 
     renderWithQuery(<ProjectsPanel />);
@@ -35,19 +33,19 @@ describe("ProjectsPanel", () => {
   });
 
   it("asks only for the fields it shows", async () => {
-    const fetchMock = stubGraphQL(() => ({ data: { projects: [] } }));
+    const fetchMock = stubGraphQL(() => ({ data: projectsData([]) }));
 
     renderWithQuery(<ProjectsPanel />);
 
     await screen.findByText("No projects yet.");
     const { query } = parseRequestBody(fetchMock.mock.calls[0]?.[1]);
     expect(query.replace(/\s+/g, " ").trim()).toBe(
-      "query Projects { projects { id name boards { id name schemaId } } }",
+      "query Projects { projects(first: 100) { edges { node { id name boards(first: 100) { edges { node { id name schemaId } } } } } } }",
     );
   });
 
   it("shows the empty state when there are no projects", async () => {
-    stubGraphQL(() => ({ data: { projects: [] } }));
+    stubGraphQL(() => ({ data: projectsData([]) }));
 
     renderWithQuery(<ProjectsPanel />);
 
@@ -65,15 +63,13 @@ describe("ProjectsPanel", () => {
 
   it("selects a board when it is clicked", async () => {
     stubGraphQL(() => ({
-      data: {
-        projects: [
-          {
-            id: "p1",
-            name: "Gateway",
-            boards: [{ id: "b1", name: "imx8-gw", schemaId: "board-config/1" }],
-          },
-        ],
-      },
+      data: projectsData([
+        {
+          id: "p1",
+          name: "Gateway",
+          boards: [{ id: "b1", name: "imx8-gw", schemaId: "board-config/1" }],
+        },
+      ]),
     }));
     renderWithQuery(<ProjectsPanel />);
 

@@ -19,7 +19,7 @@ vi.mock("../live/live-client", () => ({
 
 describe("StatusBar", () => {
   it("shows API health and version", async () => {
-    stubGraphQL(() => ({ data: { health: { status: "ok", version: "0.1.0" } } }));
+    stubGraphQL(() => ({ data: { health: { status: "OK", version: "0.1.0" } } }));
 
     renderWithQuery(<StatusBar />);
 
@@ -40,7 +40,7 @@ describe("StatusBar", () => {
   });
 
   it("shows the server time pushed over the subscription", async () => {
-    stubGraphQL(() => ({ data: { health: { status: "ok", version: "0.1.0" } } }));
+    stubGraphQL(() => ({ data: { health: { status: "OK", version: "0.1.0" } } }));
     renderWithQuery(<StatusBar />);
     expect(screen.getByText("Live: connecting…")).toBeTruthy();
 

@@ -26,10 +26,10 @@ function ApiHealth() {
       </span>
     );
   }
-  const ok = health.data.status === "ok";
+  const ok = health.data.status === "OK";
   return (
     <span className={`status-bar__item ${ok ? "status-bar__item--good" : "status-bar__item--bad"}`}>
-      API: {health.data.status} · v{health.data.version}
+      API: {health.data.status.toLowerCase()} · v{health.data.version}
     </span>
   );
 }

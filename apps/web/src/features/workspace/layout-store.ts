@@ -7,7 +7,7 @@ import { createDefaultLayout } from "./default-layout";
 /** localStorage key; bump `LAYOUT_VERSION` instead of renaming when the default layout changes. */
 export const LAYOUT_STORAGE_KEY = "bbos.workspace.layout";
 /** Persisted layouts from another version are dropped in favour of the default layout. */
-export const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 1;
 
 interface LayoutState {
   /** The FlexLayout model as JSON; the live `Model` is owned by the workspace component. */

@@ -2,7 +2,7 @@ import { act, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { renderWithQuery } from "../../../test/render-with-query";
-import { stubGraphQL } from "../../../test/stub-graphql";
+import { projectsData, stubGraphQL } from "../../../test/stub-graphql";
 import { createDefaultLayout } from "./default-layout";
 import { LAYOUT_STORAGE_KEY, useLayoutStore } from "./layout-store";
 import { Workspace } from "./workspace";
@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 function stubEmptyApi() {
-  stubGraphQL(() => ({ data: { projects: [] } }));
+  stubGraphQL(() => ({ data: projectsData([]) }));
 }
 
 /**

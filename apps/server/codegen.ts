@@ -1,0 +1,46 @@
+// GraphQL Code Generator: resolver types from the SDL in src/graphql/schema/, mapped to the rows
+// and values the services return. `npm run codegen` (turbo runs it before typecheck, test and
+// build) writes generated/graphql.ts; never edit that file.
+import type { CodegenConfig } from "@graphql-codegen/cli";
+
+const config: CodegenConfig = {
+  schema: "src/graphql/schema/*.graphql",
+  generates: {
+    "generated/graphql.ts": {
+      plugins: ["typescript", "typescript-resolvers"],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        useIndexSignature: false,
+        contextType: "../src/graphql/context.ts#GraphQLContext",
+        // What resolvers return for each object type; fields missing there need a resolver.
+        mappers: {
+          User: "@bbos/db#UserRow",
+          Project: "@bbos/db#MemberProjectRow",
+          Board: "@bbos/db#BoardRow",
+          BoardConfigSchema: "@bbos/schemas#BoardConfigSchemaEntry",
+          CatalogueBoard: "@bbos/schemas#CatalogueBoard",
+          ValidationResult: "@bbos/core#ValidationResult",
+          ValidationIssue: "@bbos/core#ValidationIssue",
+        },
+        mapperTypeSuffix: "Mapper",
+        scalars: {
+          DateTime: { input: "Date", output: "Date | string" },
+          JSON: "unknown",
+          BoardConfigSchemaId: 'import("@bbos/schemas").BoardConfigSchemaId',
+        },
+        // The internal spelling of each enum value (catalogue and core use lower case).
+        enumValues: {
+          HealthStatus: { OK: "ok" },
+          Severity: { ERROR: "error", WARNING: "warning" },
+          Architecture: { ARM64: "arm64", ARMHF: "armhf", AMD64: "amd64" },
+          Recipe: { DEBIAN: "debian", ARMBIAN: "armbian" },
+          SupportTier: { STANDARD: "standard", COMMUNITY: "community", VIRTUAL: "virtual" },
+          PartitionTable: { MSDOS: "msdos", GPT: "gpt" },
+        },
+      },
+    },
+  },
+};
+
+export default config;
