@@ -33,3 +33,15 @@ install_dependencies() {
   fi
   mkdir -p node_modules/.cache && cp package-lock.json "$stamp"
 }
+
+# The browser tests drive Debian's Chromium (never a browser a tool downloads itself).
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] && return
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "installing chromium for the browser tests…"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ||
+      die "could not install chromium (apt-get install chromium)"
+  else
+    die "the browser tests need /usr/bin/chromium: install Debian's chromium package (sudo apt-get install chromium)"
+  fi
+}

@@ -2,7 +2,14 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
+interface VitestFileResult {
+  name: string;
+  startTime: number;
+  endTime: number;
+}
+
 interface VitestReport {
+  testResults: VitestFileResult[];
   numPassedTests: number;
   numFailedTests: number;
   numPendingTests: number;
@@ -21,6 +28,9 @@ const workspaces = patterns.flatMap((pattern) => {
 });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let missing = 0;
+// The hostile-input suite has a time bound of its own (it must stay cheap enough to run always).
+const ADVERSARIAL = { folder: "/test/adversarial/", limitSeconds: 180 };
+const adversarialFiles: VitestFileResult[] = [];
 for (const workspace of workspaces) {
   const pkg = JSON.parse(readFileSync(join(workspace, "package.json"), "utf8")) as {
     scripts?: Record<string, string>;
@@ -40,9 +50,22 @@ for (const workspace of workspaces) {
   console.log(
     `${workspace}: ${report.numPassedTests} passed, ${failed} failed, ${skipped} skipped`,
   );
+  adversarialFiles.push(...report.testResults.filter((r) => r.name.includes(ADVERSARIAL.folder)));
   totals.passed += report.numPassedTests;
   totals.failed += failed;
   totals.skipped += skipped;
+}
+if (adversarialFiles.length > 0) {
+  const seconds =
+    (Math.max(...adversarialFiles.map((r) => r.endTime)) -
+      Math.min(...adversarialFiles.map((r) => r.startTime))) /
+    1000;
+  const within = seconds <= ADVERSARIAL.limitSeconds;
+  console.log(
+    `adversarial suite: ${adversarialFiles.length} files in ${seconds.toFixed(1)} s ` +
+      `(bound ${ADVERSARIAL.limitSeconds} s${within ? "" : ", exceeded: counted as a failure"})`,
+  );
+  if (!within) totals.failed++;
 }
 console.log(
   `Tests: ${totals.passed} passed, ${totals.failed + missing} failed, ${totals.skipped} skipped`,

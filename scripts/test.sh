@@ -9,6 +9,7 @@ set -e
 
 require_node
 install_dependencies
+ensure_chromium
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://$(id -un)@127.0.0.1:5432/postgres}"
 export TEST_REDIS_URL="${TEST_REDIS_URL:-$REDIS_URL}"
 # Tests create and drop their own databases and Redis prefixes on these servers (per run, so

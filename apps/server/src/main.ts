@@ -35,6 +35,7 @@ try {
     version: env.npm_package_version,
     webDist: env.WEB_DIST,
     introspection: env.GRAPHQL_INTROSPECTION,
+    redisPrefix: env.REDIS_PREFIX,
     resolveViewer: () => Promise.resolve(viewer),
   });
   const shutdown = async (signal: string) => {

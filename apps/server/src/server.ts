@@ -2,9 +2,11 @@
 // register its HTTP routes, WebSocket upgrade routes and GraphQL operations on one HTTP server.
 // A new feature adds one `register…` call here, not wiring of its own.
 //
-//   1. HTTP routes in order: /healthz and /readyz, /graphql, then the web app (WEB_DIST).
-//   2. WebSocket upgrades go through one router by path (/graphql today).
-//   3. close() drains: stops accepting, ends subscriptions, waits for in-flight requests.
+//   1. Every response gets the security headers; connections are bounded in time.
+//   2. HTTP routes in order: /healthz and /readyz, /graphql (size and rate limits first), then
+//      the web app (WEB_DIST).
+//   3. WebSocket upgrades go through one router by path (/graphql today), rate limited.
+//   4. close() drains: stops accepting, ends subscriptions, waits for in-flight requests.
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -18,6 +20,14 @@ import type { Db, UserRow } from "@bbos/db";
 import { registerGraphQL } from "./graphql/register-graphql.ts";
 import { httpErrorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health-routes.ts";
+import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from "./http/rate-limit.ts";
+import {
+  DEFAULT_HTTP_TIMEOUTS,
+  httpServerOptions,
+  refuseOversizedBodies,
+  type HttpTimeouts,
+} from "./http/request-limits.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { createUpgradeRouter } from "./http/upgrade-router.ts";
 import { webAppRoutes } from "./http/web-app.ts";
 import type { Logger } from "./logger.ts";
@@ -38,7 +48,16 @@ export interface ServerOptions {
   validator?: ConfigValidator;
   /** Answer introspection queries. @defaultValue true */
   introspection?: boolean;
+  /** Namespace of this installation's Redis keys. @defaultValue "bbos" */
+  redisPrefix?: string;
+  /** @defaultValue {@link DEFAULT_RATE_LIMITS} */
+  rateLimits?: RateLimits;
+  /** @defaultValue {@link DEFAULT_HTTP_TIMEOUTS} */
+  httpTimeouts?: HttpTimeouts;
 }
+
+/** Largest request body accepted, in bytes; the JSON parser in register-graphql.ts agrees. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface RunningServer {
   url: string;
@@ -50,8 +69,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { db, redis, log } = options;
   const app = express();
   app.disable("x-powered-by");
-  const httpServer = createHttpServer(app);
-  const upgrades = createUpgradeRouter();
+  const httpServer = createHttpServer(
+    httpServerOptions(options.httpTimeouts ?? DEFAULT_HTTP_TIMEOUTS),
+    app,
+  );
+  const limiter = createRateLimiter({
+    redis,
+    prefix: options.redisPrefix ?? "bbos",
+    limits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
+    log,
+  });
+  const upgrades = createUpgradeRouter(limiter.socket);
   httpServer.on("upgrade", upgrades.handle);
   const services = createServices({
     db,
@@ -59,8 +87,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
   });
 
+  app.use(securityHeaders());
   app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
   app.use(healthRoutes({ db, redis }));
+  app.use("/graphql", refuseOversizedBodies(MAX_BODY_BYTES), limiter.graphql);
   const graphql = await registerGraphQL({
     app,
     httpServer,

@@ -202,7 +202,7 @@ describe("API server", () => {
       expect(first.value).toEqual({
         errors: [
           expect.objectContaining({
-            message: "intervalMs must be an integer of at least 100",
+            message: "intervalMs must be an integer from 100 to 60000",
             extensions: { code: "BAD_USER_INPUT", domainCode: "BAD_INPUT" },
           }),
         ],

@@ -5,7 +5,7 @@ import { pino } from "pino";
 
 import { ensureLocalUser, type Db, type UserRow } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
-import { createTestDatabase, testRedisUrl } from "@bbos/test-utils";
+import { createTestDatabase, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 
 import { startServer, type RunningServer, type ServerOptions } from "../src/server.ts";
 
@@ -31,6 +31,8 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
     port: 0,
     version: "test",
     resolveViewer: () => Promise.resolve(viewer),
+    // Its own namespace, so rate limits and other keys never meet another test's.
+    redisPrefix: uniquePrefix(),
     ...overrides,
   });
   const close = async () => {

@@ -6,15 +6,30 @@ import { createConfigAjv } from "./config-ajv.ts";
 import { configRules, runConfigRules } from "./config-rules.ts";
 import { DomainError } from "./errors.ts";
 import { toSchemaIssues } from "./internal/ajv-issues.ts";
+import {
+  checkSchemaBounds,
+  compileSchemaBounds,
+  type SchemaBounds,
+} from "./internal/schema-bounds.ts";
 import type { ConfigRule } from "./rules/config-rule.ts";
 import { RULES_VERSION } from "./rules/rules-version.ts";
 import { createValidationResult, type ValidationResult } from "./validation-result.ts";
 
 /**
  * Bump when the issue mapping changes its codes, paths or messages, so that cached results keyed
- * by {@link ConfigValidator.fingerprint} are not served stale.
+ * by {@link ConfigValidator.fingerprint} are not served stale. 2: values over their `maxItems` or
+ * `maxLength` are reported alone, without the issues inside them.
  */
-const ISSUE_MAPPING_REVISION = 1;
+const ISSUE_MAPPING_REVISION = 2;
+
+/** The default of {@link ConfigValidatorOptions.maxIssues}. */
+const DEFAULT_MAX_ISSUES = 100;
+
+/** One compiled schema: Ajv's function and the size limits checked before it runs. */
+interface CompiledSchema {
+  readonly check: ValidateFunction;
+  readonly bounds: SchemaBounds | undefined;
+}
 
 /** One registered schema; `BoardConfigSchemaEntry` from `@bbos/schemas` fits. */
 export interface ConfigSchemaEntry {
@@ -40,6 +55,12 @@ export interface ConfigValidatorOptions {
    * @defaultValue {@link RULES_VERSION}, the version of {@link configRules}
    */
   readonly rulesVersion?: number;
+  /**
+   * Most issues a result lists; the rest are counted in `omittedIssueCount`. Part of the
+   * fingerprint, since it decides what a result holds.
+   * @defaultValue 100
+   */
+  readonly maxIssues?: number;
 }
 
 /** Validates configs against compiled schemas plus the cross-field rules. */
@@ -48,6 +69,9 @@ export interface ConfigValidator {
    * Checks `config` (already parsed, ideally through `parseConfigJson`) against the schema with
    * this id, then runs the cross-field rules on the parts the schema found sound. Never changes
    * `config`. The issues list schema issues first, then rule issues, each in a stable order.
+   * Among the schema issues, values over their `maxItems` or `maxLength` come first, each
+   * reported alone and left out of the rest of the check, so that their size cannot make it
+   * slow. The result lists the first `maxIssues` issues and counts the others.
    *
    * @throws DomainError `SCHEMA_NOT_FOUND` for an unknown id; the message lists the known ids.
    */
@@ -56,9 +80,9 @@ export interface ConfigValidator {
   readonly schemaIds: readonly string[];
   /**
    * Lowercase hex SHA-256 over the data that decides a result for this schema id: the schema, the
-   * catalogue, the declared rules version with each rule's name, codes and reads, and the issue
-   * mapping's revision. A result cache keyed by it never serves a result computed under other
-   * schemas, catalogue or rules. Computed once per id, then memoised.
+   * catalogue, the declared rules version with each rule's name, codes and reads, the issue
+   * mapping's revision and the issue cap. A result cache keyed by it never serves a result
+   * computed under other schemas, catalogue, rules or cap. Computed once per id, then memoised.
    *
    * @throws DomainError `SCHEMA_NOT_FOUND` for an unknown id.
    */
@@ -78,29 +102,32 @@ export interface ConfigValidator {
 export function createConfigValidator(options: ConfigValidatorOptions): ConfigValidator {
   const rules = options.rules ?? configRules;
   const rulesVersion = options.rulesVersion ?? RULES_VERSION;
+  const maxIssues = options.maxIssues ?? DEFAULT_MAX_ISSUES;
   const { catalogue } = options;
   const ajv = createConfigAjv();
-  const compiled = new Map<string, ValidateFunction>();
+  const compiled = new Map<string, CompiledSchema>();
   for (const [id, entry] of Object.entries(options.schemas)) {
+    let check: ValidateFunction;
     try {
-      compiled.set(id, ajv.compile(entry.schema));
+      check = ajv.compile(entry.schema);
     } catch (error) {
       throw new Error(`Config schema "${id}" does not compile in strict mode.`, { cause: error });
     }
+    compiled.set(id, { check, bounds: compileSchemaBounds(entry.schema) });
   }
   const schemaIds = Object.freeze([...compiled.keys()]);
   const fingerprints = new Map<string, string>();
 
-  const getCompiled = (schemaId: string): ValidateFunction => {
-    const check = compiled.get(schemaId);
-    if (check === undefined) {
+  const getCompiled = (schemaId: string): CompiledSchema => {
+    const schema = compiled.get(schemaId);
+    if (schema === undefined) {
       throw new DomainError(
         "SCHEMA_NOT_FOUND",
         `Unknown config schema "${schemaId}"; known schemas: ${schemaIds.join(", ")}.`,
         { details: { schemaId, known: schemaIds } },
       );
     }
-    return check;
+    return schema;
   };
 
   return {
@@ -116,14 +143,21 @@ export function createConfigValidator(options: ConfigValidatorOptions): ConfigVa
           rulesVersion,
           rules: rules.map(({ name, codes, reads }) => ({ name, codes, reads })),
           issueMappingRevision: ISSUE_MAPPING_REVISION,
+          maxIssues,
         });
         fingerprints.set(schemaId, fingerprint);
       }
       return fingerprint;
     },
     validate(schemaId, config) {
-      const check = getCompiled(schemaId);
-      const schemaIssues = check(config) ? [] : toSchemaIssues(check.errors);
+      const { check, bounds } = getCompiled(schemaId);
+      const bounded = checkSchemaBounds(config, bounds);
+      // Ajv sees the config without the values over a limit; a property left out only adds a
+      // SCHEMA_REQUIRED at its own path, which is dropped, since the property was there.
+      const checkedIssues = check(bounded.config)
+        ? []
+        : toSchemaIssues(check.errors).filter((issue) => !bounded.pruned.has(issue.path));
+      const schemaIssues = [...toSchemaIssues(bounded.errors), ...checkedIssues];
       const ruleIssues = runConfigRules(config, catalogue, schemaIssues, rules);
       const explained = new Set(
         ruleIssues.filter((issue) => issue.severity === "error").map((issue) => issue.path),
@@ -131,7 +165,7 @@ export function createConfigValidator(options: ConfigValidatorOptions): ConfigVa
       const kept = schemaIssues.filter(
         (issue) => !(issue.code === "SCHEMA_REQUIRED" && explained.has(issue.path)),
       );
-      return createValidationResult(schemaId, [...kept, ...ruleIssues]);
+      return createValidationResult(schemaId, [...kept, ...ruleIssues], maxIssues);
     },
   };
 }

@@ -19,7 +19,7 @@ export interface Connection<T> {
 }
 
 /** Largest page a client may ask for. */
-const MAX_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 100;
 
 const encodeCursor = (id: string) => Buffer.from(`id:${id}`).toString("base64url");
 

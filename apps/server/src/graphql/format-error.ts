@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 
 import { isDomainError, type DomainErrorCode } from "@bbos/core";
@@ -17,7 +17,10 @@ const codes: Record<DomainErrorCode, string> = {
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
 };
 
-/** Errors GraphQL itself reports about the request (syntax, validation, variables) pass through. */
+/**
+ * Errors about the request itself (syntax, validation, variables, limits) pass through. Apollo
+ * sets these codes over HTTP; subscription-server.ts sets the same ones over WebSocket.
+ */
 const requestErrorCodes = new Set([
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
@@ -26,7 +29,14 @@ const requestErrorCodes = new Set([
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
+  "TOO_MANY_SUBSCRIPTIONS",
 ]);
+
+/**
+ * Longest message sent. Some messages repeat input unquoted (`Int cannot represent non 32-bit
+ * signed integer value: 1111…`, a printed list literal), so quotes alone do not bound them.
+ */
+const MESSAGE_LIMIT = 512;
 
 /**
  * A quoted string of more than 64 characters (escapes included); graphql-js repeats rejected
@@ -34,17 +44,48 @@ const requestErrorCodes = new Set([
  */
 const LONG_QUOTE = /"((?:[^"\\]|\\.){64})(?:[^"\\]|\\.)+"/g;
 
-/** Keeps the first 64 characters of every long quoted string in `message`. */
-function shortenQuoted(message: string): string {
-  return message.replace(LONG_QUOTE, (_match, kept: string) => `"${kept}…"`);
+/** graphql-js ends a message with its guesses: ` Did you mean "projects"?`. */
+const SUGGESTION = / Did you mean .*\?$/s;
+
+/**
+ * Apollo's few errors about the request that come without a code (an unknown persisted-query
+ * version, a hash that does not match the query) still carry the 4xx status it answers with.
+ */
+function isUncodedClientError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const http = error.extensions.http as { status?: unknown } | undefined;
+  return typeof http?.status === "number" && http.status >= 400 && http.status < 500;
 }
 
-export function createFormatError(log: Logger) {
+export interface FormatErrorOptions {
+  /**
+   * Drop graphql-js's "Did you mean …?" from messages: they name fields, arguments, types and enum
+   * values, which is the schema introspection would give away. On whenever introspection is off.
+   */
+  hideSuggestions: boolean;
+}
+
+/** Maps an error to what the client sees, for HTTP (Apollo) and WebSocket (graphql-ws) alike. */
+export function createFormatError(log: Logger, options: FormatErrorOptions) {
+  const clean = (message: string): string => {
+    const shown = (options.hideSuggestions ? message.replace(SUGGESTION, "") : message).replace(
+      LONG_QUOTE,
+      (_match, kept: string) => `"${kept}…"`,
+    );
+    return shown.length > MESSAGE_LIMIT ? `${shown.slice(0, MESSAGE_LIMIT)}…` : shown;
+  };
+
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    // Resolver errors, and errors graphql-ws or Apollo wrapped without a path (a subscription's
+    // iterator that threw, a context that failed), keep what was thrown as `originalError`.
+    const unwrapped = unwrapResolverError(error);
+    const original =
+      unwrapped instanceof GraphQLError && unwrapped.originalError
+        ? unwrapped.originalError
+        : unwrapped;
     if (isDomainError(original)) {
       return {
-        message: original.message,
+        message: clean(original.message),
         ...(formatted.path ? { path: formatted.path } : {}),
         extensions: {
           code: codes[original.code],
@@ -55,7 +96,10 @@ export function createFormatError(log: Logger) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && requestErrorCodes.has(code)) {
-      return { ...formatted, message: shortenQuoted(formatted.message) };
+      return { ...formatted, message: clean(formatted.message) };
+    }
+    if (isUncodedClientError(error)) {
+      return { message: clean(formatted.message), extensions: { code: "BAD_REQUEST" } };
     }
     log.error({ err: original, path: formatted.path }, "unexpected error in a GraphQL operation");
     return {
@@ -65,3 +109,5 @@ export function createFormatError(log: Logger) {
     };
   };
 }
+
+export type FormatError = ReturnType<typeof createFormatError>;

@@ -1,13 +1,12 @@
 import type { IncomingMessage, Server } from "node:http";
 
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { expressMiddleware } from "@as-integrations/express5";
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import express, { type Express } from "express";
-import { specifiedRules, validate } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { NoSchemaIntrospectionCustomRule, specifiedRules } from "graphql";
 
 import type { UserRow } from "@bbos/db";
 
@@ -16,8 +15,15 @@ import type { Logger } from "../logger.ts";
 import type { Services } from "../services/create-services.ts";
 import type { GraphQLContext } from "./context.ts";
 import { createFormatError } from "./format-error.ts";
+import { operationLimitRules, parseOptions } from "./operation-limits.ts";
 import { resolvers } from "./resolvers/index.ts";
-import { SupportedOperationsRule } from "./supported-operations-rule.ts";
+import { responseSizeLimitPlugin } from "./response-size-limit.ts";
+import { createSubscriptionServer } from "./subscription-server.ts";
+import { thrownValidationErrorPlugin } from "./thrown-validation-errors.ts";
+import {
+  SubscriptionsOverWebSocketRule,
+  SupportedOperationsRule,
+} from "./supported-operations-rule.ts";
 import { loadTypeDefs } from "./type-defs.ts";
 
 /** Largest GraphQL request body accepted over HTTP. */
@@ -33,19 +39,25 @@ export interface GraphQLOptions {
   log: Logger;
   resolveViewer: (request: IncomingMessage) => Promise<UserRow | null>;
   version: string;
+  /**
+   * Answer introspection queries. Off (production), the schema stays private on every path: no
+   * introspection over either transport, no "Did you mean …?" in messages, and no landing page
+   * (Apollo's loads its scripts from a CDN).
+   */
   introspection: boolean;
 }
 
 /**
  * GraphQL over HTTP (Apollo, POST /graphql) and over WebSocket (graphql-ws, upgrades on
- * /graphql), with one schema, one context, one set of validation rules and one error mapping.
- * Apollo's drain (called by `stop`) also ends the subscriptions.
+ * /graphql), with one schema, one context, one set of validation rules and limits
+ * (operation-limits.ts), one response size limit and one error mapping. Apollo's drain (called
+ * by `stop`) also ends the subscriptions.
  */
 export async function registerGraphQL(options: GraphQLOptions): Promise<{ stop(): Promise<void> }> {
   const { app, httpServer, services, log } = options;
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
-  const rules = [SupportedOperationsRule];
-  const formatError = createFormatError(log);
+  const rules = [SupportedOperationsRule, ...operationLimitRules()];
+  const formatError = createFormatError(log, { hideSuggestions: !options.introspection });
   const contextFor = async (request: IncomingMessage): Promise<GraphQLContext> => ({
     viewer: await options.resolveViewer(request),
     services: services.forRequest(),
@@ -53,27 +65,29 @@ export async function registerGraphQL(options: GraphQLOptions): Promise<{ stop()
     version: options.version,
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  const subscriptions = useServer(
-    {
-      schema,
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...rules]),
-      context: (ctx) => contextFor(ctx.extra.request),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
-          ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) }
-          : undefined,
-    },
-    sockets,
-  );
-  options.upgrades.route("/graphql", (request, socket, head) =>
-    sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit("connection", ws, request)),
-  );
+  const subscriptions = createSubscriptionServer({
+    schema,
+    // Apollo adds its own introspection rule over HTTP when introspection is off.
+    validationRules: [
+      ...specifiedRules,
+      ...rules,
+      ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+    ],
+    parseOptions,
+    context: contextFor,
+    formatError,
+    log,
+    maxMessageBytes: MAX_MESSAGE_BYTES,
+  });
+  options.upgrades.route("/graphql", subscriptions.handleUpgrade);
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError,
-    validationRules: rules,
+    // Apollo's own reports (e.g. a request that failed outside any operation) go to pino too.
+    logger: log,
+    parseOptions,
+    validationRules: [...rules, SubscriptionsOverWebSocketRule],
     introspection: options.introspection,
     // main.ts owns the signals and closes Redis and PostgreSQL too; Apollo's own handler (on
     // unless NODE_ENV=test) would re-raise SIGTERM after stopping and kill the process first.
@@ -83,11 +97,12 @@ export async function registerGraphQL(options: GraphQLOptions): Promise<{ stop()
       {
         serverWillStart: () =>
           Promise.resolve({
-            drainServer: async () => {
-              await subscriptions.dispose();
-            },
+            drainServer: () => subscriptions.dispose(),
           }),
       },
+      thrownValidationErrorPlugin(),
+      responseSizeLimitPlugin(log),
+      ...(options.introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
   });
   await apollo.start();

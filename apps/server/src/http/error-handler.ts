@@ -29,19 +29,23 @@ export function httpErrorHandler(log: Logger): ErrorRequestHandler {
         );
         return;
       case "entity.parse.failed":
-        reply(400, "BAD_REQUEST", `request body is not valid JSON: ${error.message}`);
+        // The parser's message quotes the body; a few characters of it are enough.
+        reply(400, "BAD_REQUEST", `request body is not valid JSON: ${error.message.slice(0, 200)}`);
         return;
       case "encoding.unsupported":
       case "charset.unsupported":
         reply(415, "BAD_REQUEST", error.message);
         return;
       default:
+        // Anything else body parsing rejects (a gzip body that is not gzip, a bad length) is
+        // still the client's mistake.
+        if (error.status && error.status >= 400 && error.status < 500) {
+          log.info({ err: error }, "request refused");
+          reply(error.status, "BAD_REQUEST", `request refused: ${error.message.slice(0, 200)}`);
+          return;
+        }
         log.error({ err: error }, "unhandled error in an HTTP route");
-        reply(
-          error.status && error.status < 500 ? error.status : 500,
-          "INTERNAL_SERVER_ERROR",
-          "Internal server error",
-        );
+        reply(500, "INTERNAL_SERVER_ERROR", "Internal server error");
     }
   };
 }

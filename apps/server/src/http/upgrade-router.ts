@@ -9,12 +9,18 @@ export type UpgradeHandler = (
   path: string,
 ) => void;
 
+/** Decides whether a WebSocket upgrade may proceed; a refusal says when to try again. */
+export type UpgradeAdmission = (
+  request: IncomingMessage,
+) => Promise<{ retryAfterSeconds: number } | null>;
+
 /**
  * The one place WebSocket upgrades are routed by path, so several endpoints share the port.
  * A route is an exact path (`/graphql`) or a prefix ending in `/` (`/collab/` takes
- * `/collab/<boardId>`). Unknown paths get a 404 and the socket is closed.
+ * `/collab/<boardId>`). Unknown paths get a 404; upgrades `admit` refuses get a 429 with
+ * Retry-After; either way the socket is closed.
  */
-export function createUpgradeRouter() {
+export function createUpgradeRouter(admit: UpgradeAdmission = () => Promise.resolve(null)) {
   const exact = new Map<string, UpgradeHandler>();
   const prefixes: [string, UpgradeHandler][] = [];
 
@@ -31,7 +37,19 @@ export function createUpgradeRouter() {
         socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
         return;
       }
-      handler(request, socket, head, path);
+      admit(request).then(
+        (refusal) => {
+          if (!refusal) {
+            handler(request, socket, head, path);
+            return;
+          }
+          socket.end(
+            `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${refusal.retryAfterSeconds}\r\n` +
+              "Connection: close\r\n\r\n",
+          );
+        },
+        () => socket.destroy(),
+      );
     },
   };
 }

@@ -95,6 +95,17 @@ describe("validation service", () => {
     expect(service.stats()).toMatchObject({ hits: 1, misses: 4 });
   });
 
+  it("caches a result of 50,000 issues as 100 of them and the count, a few KiB", () => {
+    const config: Record<string, unknown> = { ...maximal };
+    for (let i = 0; i < 50_000; i++) config[`unknown${i}`] = 1;
+    const service = createValidationService({ validator, log });
+    const result = service.validate(V1, JSON.stringify(config));
+    expect(result.issues).toHaveLength(100);
+    expect(result.omittedIssueCount).toBe(49_900);
+    expect(service.stats()).toMatchObject({ misses: 1, entries: 1 });
+    expect(service.stats().size).toBeLessThan(32 * 1024);
+  });
+
   it("keeps at most maxSize of results", () => {
     const probe = createValidationService({ validator, log });
     probe.validate(V1, textWithHostname("a"));

@@ -1,0 +1,94 @@
+import type { IncomingMessage } from "node:http";
+
+import type { RequestHandler } from "express";
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+
+import type { Logger } from "../logger.ts";
+
+/** Requests per client per minute; 0 turns a limit off. */
+export interface RateLimits {
+  /** GraphQL requests over HTTP. @defaultValue 600 */
+  graphqlPerMinute: number;
+  /** New WebSocket connections (every endpoint). @defaultValue 60 */
+  socketsPerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { graphqlPerMinute: 600, socketsPerMinute: 60 };
+
+/** A refusal: the status to answer and when the client may try again. */
+export interface Refusal {
+  retryAfterSeconds: number;
+}
+
+/**
+ * Per-client rate limits kept in Redis, so they hold across API nodes, keyed by the client's
+ * address (the server sees the proxy's address unless Express' `trust proxy` is set). When Redis
+ * fails, a per-process limiter with the same budget takes over instead of letting everything
+ * through or refusing everyone.
+ */
+export function createRateLimiter(options: {
+  redis: Redis;
+  prefix: string;
+  limits: RateLimits;
+  log: Logger;
+}) {
+  const limiter = (name: string, points: number) =>
+    points > 0
+      ? new RateLimiterRedis({
+          storeClient: options.redis,
+          keyPrefix: `${options.prefix}:ratelimit:${name}`,
+          points,
+          duration: 60,
+          insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
+        })
+      : null;
+  const graphql = limiter("graphql", options.limits.graphqlPerMinute);
+  const sockets = limiter("sockets", options.limits.socketsPerMinute);
+
+  async function consume(
+    which: RateLimiterRedis | null,
+    request: IncomingMessage,
+  ): Promise<Refusal | null> {
+    if (!which) return null;
+    try {
+      await which.consume(request.socket.remoteAddress ?? "unknown");
+      return null;
+    } catch (result) {
+      if (result instanceof RateLimiterRes) {
+        return { retryAfterSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) };
+      }
+      // Both stores failed; a limiter must not take the API down with it.
+      options.log.warn({ err: result }, "rate limiter unavailable; request let through");
+      return null;
+    }
+  }
+
+  return {
+    /** Express middleware for GraphQL over HTTP: 429 in GraphQL's error shape. */
+    graphql: ((req, res, next) => {
+      consume(graphql, req).then(
+        (refusal) => {
+          if (!refusal) {
+            next();
+            return;
+          }
+          res.setHeader("Retry-After", String(refusal.retryAfterSeconds));
+          res.status(429).json({
+            errors: [
+              {
+                message: `too many requests; retry in ${refusal.retryAfterSeconds} s`,
+                extensions: { code: "RATE_LIMITED" },
+              },
+            ],
+          });
+        },
+        (error: unknown) => next(error),
+      );
+    }) satisfies RequestHandler,
+    /** For WebSocket upgrades; null admits the connection. */
+    socket: (request: IncomingMessage) => consume(sockets, request),
+  };
+}
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>;

@@ -1,0 +1,53 @@
+// A small, seeded fuzz of GraphQL over HTTP: documents assembled from the schema's own names
+// (right and wrong places), hostile argument values, fragments, directives, variables and
+// damaged syntax. Whatever the document, the answer is never a 5xx or INTERNAL_SERVER_ERROR.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { startTestServer, type TestServer } from "../start-test-server.ts";
+import { capturedLog, documentGenerator, post, stillAlive } from "./adversarial-helpers.ts";
+
+const SEED = 20_261_201;
+const DOCUMENTS = 300;
+
+describe("GraphQL over HTTP, fuzzed", () => {
+  const captured = capturedLog();
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      log: captured.log,
+      rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0 },
+    });
+  });
+  afterAll(() => server?.close());
+
+  it(`answers ${DOCUMENTS} random documents (seed ${SEED}) without a 5xx or an internal error`, async () => {
+    const next = documentGenerator(SEED);
+    const statuses = new Map<number, number>();
+    const failures: string[] = [];
+    let slowest = 0;
+    for (let i = 0; i < DOCUMENTS; i++) {
+      const body = next();
+      const answer = await post(server.url, body);
+      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      slowest = Math.max(slowest, answer.ms);
+      const internal = answer.errors.some(
+        (error) =>
+          error.extensions?.["code"] === "INTERNAL_SERVER_ERROR" || !error.extensions?.["code"],
+      );
+      if (answer.status >= 500 || internal) {
+        failures.push(
+          `#${i} ${answer.status} ${JSON.stringify(body).slice(0, 300)} → ${answer.text.slice(0, 300)}`,
+        );
+      }
+    }
+    console.log(
+      `fuzz: statuses ${JSON.stringify(Object.fromEntries(statuses))}, slowest ${slowest.toFixed(0)} ms`,
+    );
+    expect(failures).toEqual([]);
+    // The fuzz reaches execution too, not only the parser and the validator.
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(DOCUMENTS / 10);
+    expect(captured.aboveInfo()).toEqual([]);
+    expect(await stillAlive(server.url)).toBe(true);
+  }, 60_000);
+});

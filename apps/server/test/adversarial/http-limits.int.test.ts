@@ -1,0 +1,149 @@
+// HTTP-level defences: bodies refused on their announced size, clients that hold connections
+// open, malformed encodings, rate limits, and the security headers on every response.
+import { connect } from "node:net";
+import { gzipSync } from "node:zlib";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+
+import { uniquePrefix } from "@bbos/test-utils";
+
+import { graphql, startTestServer, type TestServer } from "../start-test-server.ts";
+
+/** Sends `head` raw over TCP and resolves with everything the server answers until it closes. */
+function rawRequest(url: string, head: string, options: { holdMs?: number } = {}) {
+  const { hostname, port } = new URL(url);
+  return new Promise<{ response: string; closedAfterMs: number }>((resolve, reject) => {
+    const started = performance.now();
+    const socket = connect(Number(port), hostname, () => socket.write(head));
+    let response = "";
+    socket.on("data", (chunk: Buffer) => (response += chunk.toString()));
+    socket.on("error", reject);
+    socket.on("close", () => resolve({ response, closedAfterMs: performance.now() - started }));
+    if (options.holdMs) setTimeout(() => socket.destroy(), options.holdMs);
+  });
+}
+
+describe("HTTP limits", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      httpTimeouts: { requestMs: 1_000, headersMs: 1_000, keepAliveMs: 1_000 },
+      rateLimits: { graphqlPerMinute: 1_000, socketsPerMinute: 1_000 },
+    });
+  });
+  afterAll(() => server?.close());
+
+  it("refuses a body announced as 100 MB at once, without waiting for it", async () => {
+    const head =
+      "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+      "Content-Length: 104857600\r\n\r\n{";
+    const { response, closedAfterMs } = await rawRequest(server.url, head, { holdMs: 5_000 });
+    console.log(`100 MB announced: answered and closed after ${closedAfterMs.toFixed(0)} ms`);
+    expect(response).toMatch(/^HTTP\/1\.1 413 /);
+    expect(response).toContain('"code":"PAYLOAD_TOO_LARGE"');
+    expect(closedAfterMs).toBeLessThan(2_000);
+  });
+
+  it("drops a client that sends its body too slowly", async () => {
+    const head =
+      "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+      "Content-Length: 100\r\n\r\n{";
+    const { response, closedAfterMs } = await rawRequest(server.url, head, { holdMs: 10_000 });
+    console.log(`stalled body: connection ended after ${closedAfterMs.toFixed(0)} ms`);
+    expect(closedAfterMs).toBeLessThan(5_000);
+    expect(response).toMatch(/^$|^HTTP\/1\.1 408 /);
+  });
+
+  it("answers a gzip body that is not gzip with a 4xx, not an internal error", async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: '{"query":"{ health { status } }"}',
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe("BAD_REQUEST");
+
+    const real = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: gzipSync('{"query":"{ health { status } }"}'),
+    });
+    expect(await real.json()).toEqual({ data: { health: { status: "OK" } } });
+  });
+
+  it("quotes at most a little of a body that is not JSON", async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: `{"query": ${"x".repeat(500_000)}`,
+    });
+    expect(response.status).toBe(400);
+    expect((await response.text()).length).toBeLessThan(1_000);
+  });
+
+  it("sends the security headers with the API's answers", async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+  });
+});
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After past the GraphQL budget, per client", async () => {
+    await using server = await startTestServer({
+      rateLimits: { graphqlPerMinute: 5, socketsPerMinute: 1_000 },
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++)
+      statuses.push((await graphql(server.url, "{ health { status } }")).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const refused = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"query":"{ health { status } }"}',
+    });
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({
+      errors: [{ extensions: { code: "RATE_LIMITED" } }],
+    });
+    // Health probes are not GraphQL requests and stay answered.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  it("refuses WebSocket connections past the budget with 429", async () => {
+    await using server = await startTestServer({
+      rateLimits: { graphqlPerMinute: 1_000, socketsPerMinute: 2 },
+    });
+    const open = (): Promise<number> =>
+      new Promise((resolve) => {
+        const socket = new WebSocket(
+          `${server.url.replace("http", "ws")}/graphql`,
+          "graphql-transport-ws",
+        );
+        socket.on("open", () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.on("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+        socket.on("error", () => undefined);
+      });
+    expect([await open(), await open(), await open()]).toEqual([101, 101, 429]);
+  });
+
+  it("keeps limits across API nodes that share Redis", async () => {
+    const limits = { graphqlPerMinute: 3, socketsPerMinute: 1_000 };
+    const prefix = uniquePrefix();
+    await using first = await startTestServer({ rateLimits: limits, redisPrefix: prefix });
+    await using second = await startTestServer({ rateLimits: limits, redisPrefix: prefix });
+    const statuses = [];
+    for (const node of [first, second, first, second]) {
+      statuses.push((await graphql(node.url, "{ health { status } }")).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+});
