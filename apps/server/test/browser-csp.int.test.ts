@@ -83,7 +83,6 @@ describe("web app under the Content-Security-Policy", () => {
       .getByText(/must match pattern/)
       .first()
       .waitFor({ timeout: 15_000 });
-    await page.screenshot({ path: join(dist, "..", "bbos-csp.png") });
     expect(problems).toEqual([]);
   }, 60_000);
 });
