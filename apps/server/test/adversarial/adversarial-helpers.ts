@@ -18,6 +18,7 @@ import { pino, type Logger } from "pino";
 import WebSocket from "ws";
 
 import { loadTypeDefs } from "../../src/graphql/type-defs.ts";
+import { startTestServer, type TestServer } from "../start-test-server.ts";
 
 export interface LogLine {
   level: number;
@@ -45,6 +46,17 @@ export function capturedLog(): { log: Logger; lines: LogLine[]; aboveInfo: () =>
     aboveInfo: () =>
       lines.filter((line) => line.level > INFO).map((line) => `${line.msg}: ${line.err?.message}`),
   };
+}
+
+/**
+ * The real server logging into `captured`, with the per-client rate limits off: files that send
+ * hundreds of requests or sockets a minute measure the other limits, not that one.
+ */
+export function startUnthrottledServer(captured: { log: Logger }): Promise<TestServer> {
+  return startTestServer({
+    log: captured.log,
+    rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0 },
+  });
 }
 
 export interface GraphQLAnswer {

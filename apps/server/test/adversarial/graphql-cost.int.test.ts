@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createBoard, createProject } from "@bbos/db";
 
-import { startTestServer, type TestServer } from "../start-test-server.ts";
-import { capturedLog, codesOf, post } from "./adversarial-helpers.ts";
+import type { TestServer } from "../start-test-server.ts";
+import { capturedLog, codesOf, post, startUnthrottledServer } from "./adversarial-helpers.ts";
 
 const aliases = (count: number, field: string) =>
   `{${Array.from({ length: count }, (_, i) => `a${i}: ${field}`).join(" ")}}`;
@@ -25,11 +25,7 @@ describe("GraphQL amplification limits", () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({
-      log: captured.log,
-      // This file measures the GraphQL limits, not the per-client rate limit.
-      rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0 },
-    });
+    server = await startUnthrottledServer(captured);
     const project = await createProject(server.db, {
       slug: "amplified",
       name: "Amplified",

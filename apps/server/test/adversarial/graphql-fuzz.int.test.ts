@@ -3,8 +3,14 @@
 // damaged syntax. Whatever the document, the answer is never a 5xx or INTERNAL_SERVER_ERROR.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { startTestServer, type TestServer } from "../start-test-server.ts";
-import { capturedLog, documentGenerator, post, stillAlive } from "./adversarial-helpers.ts";
+import type { TestServer } from "../start-test-server.ts";
+import {
+  capturedLog,
+  documentGenerator,
+  post,
+  startUnthrottledServer,
+  stillAlive,
+} from "./adversarial-helpers.ts";
 
 const SEED = 20_261_201;
 const DOCUMENTS = 300;
@@ -14,10 +20,7 @@ describe("GraphQL over HTTP, fuzzed", () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({
-      log: captured.log,
-      rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0 },
-    });
+    server = await startUnthrottledServer(captured);
   });
   afterAll(() => server?.close());
 

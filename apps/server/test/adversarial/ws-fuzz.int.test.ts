@@ -6,14 +6,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import { startTestServer, type TestServer } from "../start-test-server.ts";
+import type { TestServer } from "../start-test-server.ts";
 import {
   capturedLog,
   documentGenerator,
+  type RawSocket,
   rawSocket,
   seededRandom,
+  startUnthrottledServer,
   stillAlive,
-  type RawSocket,
 } from "./adversarial-helpers.ts";
 
 const SEED = 20_261_202;
@@ -67,10 +68,7 @@ describe("GraphQL over WebSocket, fuzzed", () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({
-      log: captured.log,
-      rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0 },
-    });
+    server = await startUnthrottledServer(captured);
   });
   afterAll(() => server?.close());
 

@@ -8,8 +8,14 @@ import {
   MAX_SOCKETS_PER_ADDRESS,
   SocketClose,
 } from "../../src/graphql/subscription-server.ts";
-import { startTestServer, subscriptionClient, type TestServer } from "../start-test-server.ts";
-import { capturedLog, codesOf, rawSocket, type RawSocket } from "./adversarial-helpers.ts";
+import { subscriptionClient, type TestServer } from "../start-test-server.ts";
+import {
+  capturedLog,
+  codesOf,
+  type RawSocket,
+  rawSocket,
+  startUnthrottledServer,
+} from "./adversarial-helpers.ts";
 
 const TICKING = "subscription { serverTime(intervalMs: 60000) }";
 
@@ -24,11 +30,7 @@ describe("GraphQL over WebSocket", () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({
-      log: captured.log,
-      // This file opens more sockets a minute than the per-client rate limit allows.
-      rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0 },
-    });
+    server = await startUnthrottledServer(captured);
   });
   afterEach(async () => {
     const closing = opened.splice(0);
