@@ -24,6 +24,7 @@ import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from "./http/
 import {
   DEFAULT_HTTP_TIMEOUTS,
   httpServerOptions,
+  MAX_BODY_BYTES,
   refuseOversizedBodies,
   type HttpTimeouts,
 } from "./http/request-limits.ts";
@@ -55,9 +56,6 @@ export interface ServerOptions {
   /** @defaultValue {@link DEFAULT_HTTP_TIMEOUTS} */
   httpTimeouts?: HttpTimeouts;
 }
-
-/** Largest request body accepted, in bytes; the JSON parser in register-graphql.ts agrees. */
-const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface RunningServer {
   url: string;

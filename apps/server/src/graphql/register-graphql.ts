@@ -10,6 +10,7 @@ import { NoSchemaIntrospectionCustomRule, specifiedRules } from "graphql";
 
 import type { UserRow } from "@bbos/db";
 
+import { MAX_BODY_BYTES } from "../http/request-limits.ts";
 import type { UpgradeRouter } from "../http/upgrade-router.ts";
 import type { Logger } from "../logger.ts";
 import type { Services } from "../services/create-services.ts";
@@ -26,8 +27,6 @@ import {
 } from "./supported-operations-rule.ts";
 import { loadTypeDefs } from "./type-defs.ts";
 
-/** Largest GraphQL request body accepted over HTTP. */
-const MAX_BODY = "1mb";
 /** Largest graphql-ws message. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
@@ -108,7 +107,7 @@ export async function registerGraphQL(options: GraphQLOptions): Promise<{ stop()
   await apollo.start();
   app.use(
     "/graphql",
-    express.json({ limit: MAX_BODY }),
+    express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(apollo, { context: ({ req }) => contextFor(req) }),
   );
   return { stop: () => apollo.stop() };

@@ -2,6 +2,9 @@ import type { ServerOptions } from "node:http";
 
 import type { RequestHandler } from "express";
 
+/** Largest request body accepted, in bytes: refused on its announced size, and by the parser. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
 /** How long the server waits for a client, in milliseconds. */
 export interface HttpTimeouts {
   /** The whole request, headers and body. @defaultValue 30_000 */
