@@ -23,6 +23,10 @@ const ioLibraries = [
 // into another workspace (`../../apps/server/src/…`).
 const ban = {
   io: { group: ioLibraries, message: "packages/core is pure: no I/O libraries." },
+  collabIo: {
+    group: ioLibraries,
+    message: "packages/collab is the pure document model shared with the browser: no I/O.",
+  },
   apps: {
     regex: "^@bbos/(server|web)(/|$)|(^|/)apps/",
     message: "Apps depend on packages, never the reverse: move the shared code into a package.",
@@ -132,6 +136,7 @@ export default tseslint.config(
   ...layer(["**/*.{ts,tsx}"], []),
   ...layer(["packages/**/*.ts"], packageBans),
   ...layer(["packages/core/src/**/*.ts"], [ban.io, ban.dbFromCore, ban.queue, ...packageBans]),
+  ...layer(["packages/collab/src/**/*.ts"], [ban.collabIo, ban.db, ban.queue, ...packageBans]),
   ...layer(["packages/db/**/*.ts"], [ban.queueFromDb, ban.coreValues, ...packageBans]),
   ...layer(["packages/queue/**/*.ts"], [ban.dbFromQueue, ...packageBans]),
   ...layer(["workers/builder/**/*.ts"], [ban.apps]),

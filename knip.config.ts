@@ -32,6 +32,7 @@ const config: KnipConfig = {
       // The generated client imports @prisma/client; scripts/prisma.ts runs both CLIs by path.
       ignoreDependencies: ["@prisma/client", "prisma"],
     },
+    "packages/collab": { project: ["src/**/*.ts", "test/**/*.ts"] },
     "packages/queue": { project: ["src/**/*.ts", "test/**/*.ts"] },
     "packages/test-utils": { project: ["src/**/*.ts"] },
     schemas: { entry: ["scripts/*.ts"], project: ["*.ts", "scripts/**/*.ts"] },
