@@ -14,6 +14,7 @@ export {
 export { defaultConfigValidator } from "./default-registry.ts";
 export { DomainError, isDomainError, type DomainErrorCode } from "./errors.ts";
 export { isProjectId, type BoardId, type BuildId, type ProjectId, type UserId } from "./ids.ts";
+export { can, type ProjectAction, type ProjectRole } from "./policy/permissions.ts";
 export type { ConfigRule, ConfigRuleInput, DeepPartial } from "./rules/config-rule.ts";
 export {
   DEFAULT_PARSE_CONFIG_JSON_LIMITS,

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+
+import { can, type ProjectAction, type ProjectRole } from "./permissions.ts";
+
+const roles: (ProjectRole | null)[] = ["OWNER", "MAINTAINER", "EDITOR", "VIEWER", null];
+
+function whoMay(action: ProjectAction) {
+  return roles.filter((role) => can(role, action));
+}
+
+describe("project permissions", () => {
+  it("lets every member read and nobody else", () => {
+    expect(whoMay("project.read")).toEqual(["OWNER", "MAINTAINER", "EDITOR", "VIEWER"]);
+  });
+
+  it("keeps viewers from editing boards and saving versions", () => {
+    expect(whoMay("board.edit")).toEqual(["OWNER", "MAINTAINER", "EDITOR"]);
+    expect(whoMay("version.save")).toEqual(["OWNER", "MAINTAINER", "EDITOR"]);
+  });
+
+  it("leaves archiving to owners and maintainers", () => {
+    expect(whoMay("board.archive")).toEqual(["OWNER", "MAINTAINER"]);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * What each project role may do. Every transport (GraphQL, the collab socket, downloads) asks
+ * here, so a role means the same thing everywhere.
+ */
+export type ProjectRole = "OWNER" | "MAINTAINER" | "EDITOR" | "VIEWER";
+
+export type ProjectAction =
+  /** See the project, its boards, versions and builds; open a board read-only. */
+  | "project.read"
+  /** Change a board's content (collab writes), create, import, rename, duplicate boards. */
+  | "board.edit"
+  /** Archive and restore boards. */
+  | "board.archive"
+  /** Save, restore versions. */
+  | "version.save";
+
+const allowed: Readonly<Record<ProjectAction, readonly ProjectRole[]>> = {
+  "project.read": ["OWNER", "MAINTAINER", "EDITOR", "VIEWER"],
+  "board.edit": ["OWNER", "MAINTAINER", "EDITOR"],
+  "board.archive": ["OWNER", "MAINTAINER"],
+  "version.save": ["OWNER", "MAINTAINER", "EDITOR"],
+};
+
+/** True when a member with `role` may do `action`; a non-member (null) may do nothing. */
+export function can(role: ProjectRole | null, action: ProjectAction): boolean {
+  return role !== null && allowed[action].includes(role);
+}
