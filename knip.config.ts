@@ -34,7 +34,11 @@ const config: KnipConfig = {
     },
     "packages/collab": { project: ["src/**/*.ts", "test/**/*.ts"] },
     "packages/queue": { project: ["src/**/*.ts", "test/**/*.ts"] },
-    "packages/test-utils": { project: ["src/**/*.ts"] },
+    "packages/test-utils": {
+      project: ["src/**/*.ts"],
+      // util-linux: runs the private PostgreSQL server as the `postgres` user when tests run as root.
+      ignoreBinaries: ["runuser"],
+    },
     schemas: { entry: ["scripts/*.ts"], project: ["*.ts", "scripts/**/*.ts"] },
   },
 };

@@ -42,6 +42,32 @@ describe("readServerEnv", () => {
     );
   });
 
+  it("accepts the development login outside production", () => {
+    const base = { DATABASE_URL: "postgres://x/y", AUTH_MODE: "dev" };
+    expect(readServerEnv(base).AUTH_MODE).toBe("dev");
+    expect(readServerEnv({ ...base, NODE_ENV: "test" }).AUTH_MODE).toBe("dev");
+    expect(() => readServerEnv({ ...base, AUTH_MODE: "github" })).toThrow(
+      /\n {2}AUTH_MODE: must be local or dev \(got "github"\)/,
+    );
+  });
+
+  it("refuses the development login with NODE_ENV=production", () => {
+    const production = { DATABASE_URL: "postgres://x/y", NODE_ENV: "production" };
+    expect(() => readServerEnv({ ...production, AUTH_MODE: "dev" })).toThrowError(
+      /^invalid server configuration:\n {2}AUTH_MODE: dev lets anyone sign in as anyone, so it is refused with NODE_ENV=production \(got "dev"\)$/,
+    );
+    expect(readServerEnv({ ...production, AUTH_MODE: "local" }).AUTH_MODE).toBe("local");
+  });
+
+  it("lists the refused development login among the other problems", () => {
+    const problems = () =>
+      readServerEnv({ NODE_ENV: "production", AUTH_MODE: "dev", PORT: "eighty" });
+    expect(problems).toThrowError(/^invalid server configuration:\n/);
+    expect(problems).toThrowError(/\n {2}DATABASE_URL: is required/);
+    expect(problems).toThrowError(/\n {2}PORT: must be a whole number/);
+    expect(problems).toThrowError(/\n {2}AUTH_MODE: dev lets anyone sign in as anyone/);
+  });
+
   it("rejects a REDIS_PREFIX that would split keys", () => {
     expect(() => readServerEnv({ DATABASE_URL: "postgres://x/y", REDIS_PREFIX: "a:b" })).toThrow(
       /REDIS_PREFIX: must be 1–64 letters/,

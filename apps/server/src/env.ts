@@ -23,9 +23,10 @@ const variables = {
     .optional(),
   /**
    * `local`: a single-user installation; every request acts as LOCAL_USER_LOGIN.
-   * GitHub login is another mode, added with the auth flow.
+   * `dev`: the development login (`POST /auth/dev/login` signs in as any login, no password);
+   * refused with NODE_ENV=production. GitHub login is another mode, added with the auth flow.
    */
-  AUTH_MODE: z.enum(["local"]).default("local"),
+  AUTH_MODE: z.enum(["local", "dev"], { error: "must be local or dev" }).default("local"),
   LOCAL_USER_LOGIN: z
     .string()
     .regex(/^[a-zA-Z0-9-]{1,39}$/, "must be a GitHub-style login")
@@ -37,9 +38,35 @@ const variables = {
 /** The server's validated configuration, under the variables' names. */
 export type Env = ReturnType<typeof readServerEnv>;
 
+/**
+ * Problems that involve several variables, which loadEnv's one schema per variable cannot see.
+ * Read from the raw values: only the exact strings parse to the values checked here.
+ */
+function combinationProblems(source: Readonly<Record<string, string | undefined>>): string[] {
+  const problems: string[] = [];
+  if (source.AUTH_MODE === "dev" && source.NODE_ENV === "production") {
+    problems.push(
+      "  AUTH_MODE: dev lets anyone sign in as anyone, so it is refused with " +
+        'NODE_ENV=production (got "dev")',
+    );
+  }
+  return problems;
+}
+
 /** Parses the environment; throws an Error listing every invalid variable, one per line. */
 export function readServerEnv(source: Readonly<Record<string, string | undefined>> = process.env) {
-  const env = loadEnv(variables, source, { process: "server", secrets: SECRET_VARIABLES });
+  const combined = combinationProblems(source);
+  let env;
+  try {
+    env = loadEnv(variables, source, { process: "server", secrets: SECRET_VARIABLES });
+  } catch (error) {
+    // One list of every problem, the combinations' after loadEnv's.
+    if (combined.length === 0 || !(error instanceof Error)) throw error;
+    throw new Error([error.message, ...combined].join("\n"), { cause: error });
+  }
+  if (combined.length > 0) {
+    throw new Error(`invalid server configuration:\n${combined.join("\n")}`);
+  }
   return {
     ...env,
     GRAPHQL_INTROSPECTION: env.GRAPHQL_INTROSPECTION ?? env.NODE_ENV !== "production",

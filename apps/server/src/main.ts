@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { ensureLocalUser } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
 
+import type { AuthOptions } from "./auth/auth-options.ts";
 import { readServerEnv, type Env } from "./env.ts";
 import { createLogger } from "./logger.ts";
 import { startServer } from "./server.ts";
@@ -22,10 +23,21 @@ const db = createDb({ url: env.DATABASE_URL });
 const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
 redis.on("error", (error) => log.warn({ err: error }, "redis connection error"));
 
+async function authOptions(): Promise<AuthOptions> {
+  switch (env.AUTH_MODE) {
+    case "local":
+      // Every request acts as one user, created by the seed or here on first start.
+      return { mode: "local", user: await ensureLocalUser(db, env.LOCAL_USER_LOGIN) };
+    case "dev":
+      // Not Secure: env.ts refuses the development login with NODE_ENV=production, so it runs on
+      // development machines, usually over plain http://, where a Secure cookie would never be
+      // sent back.
+      return { mode: "dev", secureCookies: false };
+  }
+}
+
 try {
   await redis.connect();
-  // Local mode: every request acts as one user, created by the seed or here on first start.
-  const viewer = await ensureLocalUser(db, env.LOCAL_USER_LOGIN);
   const server = await startServer({
     db,
     redis,
@@ -36,7 +48,7 @@ try {
     webDist: env.WEB_DIST,
     introspection: env.GRAPHQL_INTROSPECTION,
     redisPrefix: env.REDIS_PREFIX,
-    resolveViewer: () => Promise.resolve(viewer),
+    auth: await authOptions(),
   });
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down");

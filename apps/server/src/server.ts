@@ -3,11 +3,12 @@
 // A new feature adds one `register…` call here, not wiring of its own.
 //
 //   1. Every response gets the security headers; connections are bounded in time.
-//   2. HTTP routes in order: /healthz and /readyz, /graphql (size and rate limits first), then
-//      the web app (WEB_DIST).
+//   2. HTTP routes in order: /healthz and /readyz, /auth (login and logout), /graphql (size and
+//      rate limits first), then the web app (WEB_DIST).
 //   3. WebSocket upgrades go through one router by path (/graphql today), rate limited.
-//   4. close() drains: stops accepting, ends subscriptions, waits for in-flight requests.
-import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
+//   4. Every transport learns who a request acts for from one `identity` (auth/identity.ts).
+//   5. close() drains: stops accepting, ends subscriptions, waits for in-flight requests.
+import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import express from "express";
@@ -15,8 +16,14 @@ import type { Redis } from "ioredis";
 import { pinoHttp } from "pino-http";
 
 import { defaultConfigValidator, type ConfigValidator } from "@bbos/core";
-import type { Db, UserRow } from "@bbos/db";
+import type { Db } from "@bbos/db";
 
+import type { AuthOptions } from "./auth/auth-options.ts";
+import { authRoutes } from "./auth/auth-routes.ts";
+import { createIdentity } from "./auth/identity.ts";
+import type { CollabLimits } from "./collab/board-room.ts";
+import { createCollabHub } from "./collab/collab-hub.ts";
+import { registerCollab } from "./collab/collab-server.ts";
 import { registerGraphQL } from "./graphql/register-graphql.ts";
 import { httpErrorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health-routes.ts";
@@ -42,8 +49,8 @@ export interface ServerOptions {
   /** 0 picks a free port (tests). */
   port: number;
   version: string;
-  /** Resolves who a request acts for; null when nobody is signed in. */
-  resolveViewer: (request: IncomingMessage) => Promise<UserRow | null>;
+  /** Who requests act for: one local user, or sessions from the development login. */
+  auth: AuthOptions;
   webDist?: string | undefined;
   /** Validates board configs. @defaultValue the schemas and catalogue in @bbos/schemas */
   validator?: ConfigValidator;
@@ -55,6 +62,10 @@ export interface ServerOptions {
   rateLimits?: RateLimits;
   /** @defaultValue {@link DEFAULT_HTTP_TIMEOUTS} */
   httpTimeouts?: HttpTimeouts;
+  /** Origins besides the server's own that may open WebSockets with the user's cookie. */
+  allowedOrigins?: readonly string[];
+  /** @defaultValue {@link DEFAULT_COLLAB_LIMITS} */
+  collabLimits?: Partial<CollabLimits>;
 }
 
 export interface RunningServer {
@@ -65,6 +76,7 @@ export interface RunningServer {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { db, redis, log } = options;
+  const redisPrefix = options.redisPrefix ?? "bbos";
   const app = express();
   app.disable("x-powered-by");
   const httpServer = createHttpServer(
@@ -73,21 +85,40 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   const limiter = createRateLimiter({
     redis,
-    prefix: options.redisPrefix ?? "bbos",
+    prefix: redisPrefix,
     limits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
     log,
   });
   const upgrades = createUpgradeRouter(limiter.socket);
   httpServer.on("upgrade", upgrades.handle);
+  // The one function from a request to its user, for every transport (HTTP, graphql-ws, and
+  // the collab socket next).
+  const identity = createIdentity(options.auth, db);
+  const collabHub = createCollabHub({
+    db,
+    redis,
+    redisPrefix,
+    log,
+    limits: options.collabLimits,
+  });
   const services = createServices({
     db,
     validator: options.validator ?? defaultConfigValidator(),
     log,
+    collab: collabHub,
   });
 
   app.use(securityHeaders());
-  app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
+  app.use(
+    pinoHttp({
+      logger: log,
+      autoLogging: { ignore: (req) => req.url === "/healthz" },
+      // Session tokens (and, later, API tokens) are credentials: request logs must not carry them.
+      redact: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'],
+    }),
+  );
   app.use(healthRoutes({ db, redis }));
+  app.use(authRoutes({ auth: options.auth, db }));
   app.use("/graphql", refuseOversizedBodies(MAX_BODY_BYTES), limiter.graphql);
   const graphql = await registerGraphQL({
     app,
@@ -95,9 +126,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     upgrades,
     services,
     log,
-    resolveViewer: options.resolveViewer,
+    resolveViewer: identity.resolveViewer,
     version: options.version,
     introspection: options.introspection ?? true,
+  });
+  const collab = registerCollab({
+    hub: collabHub,
+    db,
+    upgrades,
+    resolveViewer: identity.resolveViewer,
+    log,
+    allowedOrigins: options.allowedOrigins,
   });
   if (options.webDist) app.use(webAppRoutes(options.webDist));
   app.use(httpErrorHandler(log));
@@ -111,5 +150,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const url = `http://${host}:${port}`;
   log.info({ url }, "server listening");
 
-  return { url, httpServer, close: () => graphql.stop() };
+  return {
+    url,
+    httpServer,
+    // Collab first: its rooms compact their logs while the database is still open.
+    close: async () => {
+      collab.close();
+      await collabHub.close();
+      await graphql.stop();
+    },
+  };
 }

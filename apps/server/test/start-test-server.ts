@@ -17,7 +17,8 @@ export interface TestServer extends RunningServer, AsyncDisposable {
 
 /**
  * The real server on a free port, with its own migrated database and the shared Redis.
- * `viewer` is the user every request acts as, unless `overrides.resolveViewer` says otherwise.
+ * `viewer` ("tester") is the user every request acts as, unless `overrides.auth` says otherwise
+ * (`{ mode: "dev" }`: nobody is signed in until `signIn`).
  */
 export async function startTestServer(overrides: Partial<ServerOptions> = {}): Promise<TestServer> {
   const db = createDb({ url: await createTestDatabase(), maxConnections: 4 });
@@ -30,7 +31,7 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
     host: "127.0.0.1",
     port: 0,
     version: "test",
-    resolveViewer: () => Promise.resolve(viewer),
+    auth: { mode: "local", user: viewer },
     // Its own namespace, so rate limits and other keys never meet another test's.
     redisPrefix: uniquePrefix(),
     ...overrides,
@@ -42,27 +43,79 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
   return { ...server, db, redis, viewer, close, [Symbol.asyncDispose]: close };
 }
 
+/** What a test request sends besides its body. */
+export interface RequestOptions {
+  /** The Cookie header, e.g. from {@link signIn}. */
+  cookie?: string;
+}
+
 export async function graphql<T = unknown>(
   url: string,
   query: string,
   variables?: Record<string, unknown>,
+  options: RequestOptions = {},
 ): Promise<{
   status: number;
   body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 }> {
   const response = await fetch(`${url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: {
+      "content-type": "application/json",
+      ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
+    },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as never };
 }
 
-/** A graphql-ws client for the server's subscription endpoint, without reconnects. */
-export function subscriptionClient(url: string): Client {
+/**
+ * Signs in through the development login (a server started with `auth: { mode: "dev" }`) and
+ * returns the Cookie header value that carries the new session.
+ */
+export async function signIn(
+  url: string,
+  login: string,
+  options: RequestOptions = {},
+): Promise<string> {
+  const response = await fetch(`${url}/auth/dev/login`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(options.cookie === undefined ? {} : { cookie: options.cookie }),
+    },
+    body: JSON.stringify({ login }),
+  });
+  if (response.status !== 200) {
+    throw new Error(`dev login as ${login} answered ${response.status}: ${await response.text()}`);
+  }
+  const setCookie = response.headers
+    .getSetCookie()
+    .find((line) => line.startsWith("bbos_session="));
+  if (!setCookie) throw new Error(`dev login as ${login} set no session cookie`);
+  // The name=value pair is what a browser sends back; the attributes stay behind.
+  return setCookie.split(";", 1)[0] ?? "";
+}
+
+/**
+ * A graphql-ws client for the server's subscription endpoint, without reconnects. With a
+ * `cookie`, the upgrade request carries it, as a browser's would.
+ */
+export function subscriptionClient(url: string, options: RequestOptions = {}): Client {
+  const { cookie } = options;
+  // graphql-ws constructs the socket itself (new impl(url, protocol)); ws takes headers only as
+  // a constructor option, so a subclass adds them.
+  const webSocketImpl =
+    cookie === undefined
+      ? WebSocket
+      : class extends WebSocket {
+          constructor(address: string, protocols?: string | string[]) {
+            super(address, protocols, { headers: { cookie } });
+          }
+        };
   return createClient({
     url: `${url.replace("http", "ws")}/graphql`,
-    webSocketImpl: WebSocket,
+    webSocketImpl,
     retryAttempts: 0,
   });
 }

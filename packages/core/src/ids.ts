@@ -26,3 +26,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isProjectId(value: string): value is ProjectId {
   return UUID.test(value);
 }
+
+/** True if `value` is shaped like a board id (a UUID); see {@link isProjectId}. */
+export function isBoardId(value: string): value is BoardId {
+  return UUID.test(value);
+}

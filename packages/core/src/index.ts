@@ -1,3 +1,4 @@
+export { canonicalJson } from "./canonical-json.ts";
 export { createConfigAjv } from "./config-ajv.ts";
 export type {
   ConfigCatalogue,
@@ -11,9 +12,17 @@ export {
   type ConfigValidator,
   type ConfigValidatorOptions,
 } from "./config-validator.ts";
+export { defaultBoardConfig } from "./default-config.ts";
 export { defaultConfigValidator } from "./default-registry.ts";
 export { DomainError, isDomainError, type DomainErrorCode } from "./errors.ts";
-export { isProjectId, type BoardId, type BuildId, type ProjectId, type UserId } from "./ids.ts";
+export {
+  isBoardId,
+  isProjectId,
+  type BoardId,
+  type BuildId,
+  type ProjectId,
+  type UserId,
+} from "./ids.ts";
 export { can, type ProjectAction, type ProjectRole } from "./policy/permissions.ts";
 export type { ConfigRule, ConfigRuleInput, DeepPartial } from "./rules/config-rule.ts";
 export {
@@ -23,5 +32,5 @@ export {
   type JsonValue,
   type ParseConfigJsonLimits,
 } from "./safe-json.ts";
-export type { MigratableConfig, SchemaMigration } from "./schema-migrations.ts";
+export { migrateConfig, type MigratableConfig, type SchemaMigration } from "./schema-migrations.ts";
 export type { ValidationIssue, ValidationResult, ValidationSeverity } from "./validation-result.ts";

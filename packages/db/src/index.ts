@@ -1,7 +1,9 @@
 export type { Db, DbClient, DbOptions } from "./client.ts";
 export type { Prisma, Role, BuildStatus, ArtifactKind } from "../generated/prisma/client.ts";
 export { pingDatabase } from "./health.ts";
+export { transaction } from "./transaction.ts";
 export {
+  ensureDevUser,
   ensureLocalUser,
   upsertGithubUser,
   type GithubIdentity,
@@ -9,14 +11,41 @@ export {
 } from "./repositories/users.ts";
 export {
   addMember,
-  createBoard,
   createProject,
   findProjectForUser,
-  listBoardsByProject,
   listProjectsForUser,
-  type BoardRow,
-  type CreateBoardInput,
   type CreateProjectInput,
   type MemberProjectRow,
   type ProjectRow,
 } from "./repositories/projects.ts";
+export {
+  createBoard,
+  duplicateBoard,
+  findBoardForUser,
+  listBoardsByProject,
+  renameBoard,
+  setBoardArchived,
+  setBoardSchema,
+  type BoardRow,
+  type CreateBoardInput,
+  type MemberBoardRow,
+} from "./repositories/boards.ts";
+export { isUniqueViolation } from "./unique-violation.ts";
+export {
+  appendBoardUpdates,
+  compactBoardLog,
+  readBoardLog,
+  type BoardLog,
+  type BoardUpdateEntry,
+} from "./repositories/board-log.ts";
+export {
+  createSession,
+  deleteExpiredSessions,
+  deleteSession,
+  findLiveSession,
+  SESSION_TOUCH_INTERVAL_MS,
+  touchSession,
+  type CreateSessionInput,
+  type LiveSession,
+  type SessionExpiry,
+} from "./repositories/sessions.ts";

@@ -6,12 +6,11 @@ import type { UserId } from "@bbos/core";
 import { createTestDatabase } from "@bbos/test-utils";
 
 import { createDb, type Db } from "./client.ts";
+import { createBoard, listBoardsByProject } from "./repositories/boards.ts";
 import {
   addMember,
-  createBoard,
   createProject,
   findProjectForUser,
-  listBoardsByProject,
   listProjectsForUser,
 } from "./repositories/projects.ts";
 import { upsertGithubUser } from "./repositories/users.ts";

@@ -2,3 +2,4 @@ export { setupTestRun } from "./global-setup.ts";
 export { testRedisUrl } from "./urls.ts";
 export { createEmptyDatabase, createTestDatabase, migrateDatabase } from "./postgres.ts";
 export { uniquePrefix } from "./redis.ts";
+export { startPrivatePostgres, type PrivatePostgres } from "./private-postgres.ts";

@@ -42,6 +42,23 @@ describe("query cost", () => {
     });
   });
 
+  it("weighs a board's config and validation, which read and check its document", () => {
+    expect(costOf('{ board(id: "b") { config validation { valid } } }')).toEqual({
+      cost: 10 + 200 + 500,
+      maxCost: 0,
+    });
+    expect(
+      costOf(
+        '{ project(id: "p") { boards(first: 100) { edges { node { config validation { valid } } } } } }',
+      ),
+    ).toEqual({ cost: 10 + 10 + 100 + 100 + 100 * (200 + 500), maxCost: 0 });
+    expect(
+      costOf(
+        'mutation { importBoard(input: { projectId: "p", name: "n", configJson: "{}" }) { board { id } } }',
+      ),
+    ).toEqual({ cost: 30 + 5_000 + 1, maxCost: 0 });
+  });
+
   it("multiplies by aliases and counts a fragment once per selection set it is spread in", () => {
     const one = costOf("{ projects { totalCount } }") as { cost: number };
     expect(costOf("{ a: projects { totalCount } b: projects { totalCount } }")).toEqual({

@@ -23,6 +23,14 @@ import { MAX_PAGE_SIZE } from "./connection.ts";
 
 /** A field that runs one PostgreSQL query each time it is resolved. */
 const DATABASE_QUERY = 10;
+/**
+ * Reading a board's config: its stored Yjs document (compacted state and log, up to the collab
+ * limit of 16 MiB) from PostgreSQL, decoded. Once per board and request, shared by `config`,
+ * `validation` and `exportBoard`, but each field counts it: the estimate errs towards refusing.
+ */
+const BOARD_CONFIG = 200;
+/** Validating a config as large as a config gets (Ajv and the cross-field rules). */
+const CONFIG_VALIDATION = 5_000;
 /** About one object of a typical response; JSON documents cost their size in these. */
 const BYTES_PER_UNIT = 100;
 /** The largest of the registry's documents `pick` returns, in cost units. */
@@ -45,10 +53,25 @@ const FIELD_WEIGHTS: {
     projects: DATABASE_QUERY,
     project: DATABASE_QUERY,
     // Up to 1 MB of config through Ajv and the cross-field rules; at most ten per operation.
-    validateConfig: 5_000,
+    validateConfig: CONFIG_VALIDATION,
+    board: DATABASE_QUERY,
+    exportBoard: DATABASE_QUERY + BOARD_CONFIG,
+  },
+  // Each checks access (one query) and writes; mutations run one after the other.
+  Mutation: {
+    createBoard: 3 * DATABASE_QUERY,
+    // Up to 1 MB of JSON text validated, as validateConfig.
+    importBoard: 3 * DATABASE_QUERY + CONFIG_VALIDATION,
+    renameBoard: 2 * DATABASE_QUERY,
+    duplicateBoard: 2 * DATABASE_QUERY + BOARD_CONFIG,
+    archiveBoard: 2 * DATABASE_QUERY,
+    restoreBoard: 2 * DATABASE_QUERY,
   },
   // One query for all of a request's projects (DataLoader), but a page per project to send.
   Project: { boards: DATABASE_QUERY },
+  // So a page of 100 boards may show each one's config (20,000), and a page of 50 each one's
+  // config and validation (35,000). Board configs are far smaller than validateConfig's 1 MB.
+  Board: { config: BOARD_CONFIG, validation: BOARD_CONFIG + 300 },
   BoardConfigSchema: {
     jsonSchema: documentCost((entry) => entry.schema),
     uiSchema: documentCost((entry) => entry.uiSchema),

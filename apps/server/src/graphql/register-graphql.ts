@@ -21,10 +21,7 @@ import { resolvers } from "./resolvers/index.ts";
 import { responseSizeLimitPlugin } from "./response-size-limit.ts";
 import { createSubscriptionServer } from "./subscription-server.ts";
 import { thrownValidationErrorPlugin } from "./thrown-validation-errors.ts";
-import {
-  SubscriptionsOverWebSocketRule,
-  SupportedOperationsRule,
-} from "./supported-operations-rule.ts";
+import { SubscriptionsOverWebSocketRule } from "./subscriptions-over-websocket-rule.ts";
 import { loadTypeDefs } from "./type-defs.ts";
 
 /** Largest graphql-ws message. */
@@ -55,7 +52,7 @@ export interface GraphQLOptions {
 export async function registerGraphQL(options: GraphQLOptions): Promise<{ stop(): Promise<void> }> {
   const { app, httpServer, services, log } = options;
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
-  const rules = [SupportedOperationsRule, ...operationLimitRules()];
+  const rules = operationLimitRules();
   const formatError = createFormatError(log, { hideSuggestions: !options.introspection });
   const contextFor = async (request: IncomingMessage): Promise<GraphQLContext> => ({
     viewer: await options.resolveViewer(request),

@@ -1,7 +1,9 @@
 import type { ConfigValidator } from "@bbos/core";
 import type { Db } from "@bbos/db";
 
+import type { CollabHub } from "../collab/collab-hub.ts";
 import type { Logger } from "../logger.ts";
+import { createBoardService, type BoardService } from "./board-service.ts";
 import { createProjectService, type ProjectService } from "./project-service.ts";
 import { createValidationService, type ValidationService } from "./validation-service.ts";
 
@@ -10,10 +12,13 @@ export interface ServiceDependencies {
   db: Db;
   validator: ConfigValidator;
   log: Logger;
+  /** The open board documents; the server's own edits to a board go through it. */
+  collab: CollabHub;
 }
 
 /** The use cases one request sees; request-scoped ones batch and cache per request. */
 export interface RequestServices {
+  boards: BoardService;
   projects: ProjectService;
   validation: ValidationService;
 }
@@ -22,11 +27,15 @@ export interface RequestServices {
  * Builds the process-wide services once; `forRequest()` adds the request-scoped ones (their
  * DataLoader batches must not outlive a request, or one user's cached rows would reach another).
  */
-export function createServices({ db, validator, log }: ServiceDependencies) {
+export function createServices({ db, validator, log, collab }: ServiceDependencies) {
   const validation = createValidationService({ validator, log });
   return {
     forRequest(): RequestServices {
-      return { projects: createProjectService(db), validation };
+      return {
+        boards: createBoardService({ db, validation, collab }),
+        projects: createProjectService(db),
+        validation,
+      };
     },
   };
 }

@@ -210,12 +210,21 @@ function namesOf(schema: GraphQLSchema) {
   return { types: types.map((type) => type.name), fields, args, enumValues };
 }
 
+export interface DocumentGeneratorOptions {
+  /**
+   * Ids of records that exist (a project of the viewer's, one of its boards), used among the
+   * `ID` values so that mutations get past "not found" to what they do. @defaultValue none
+   */
+  ids?: readonly string[];
+}
+
 /**
  * Documents that mostly follow the schema (a field of the type at hand, an argument of the field,
- * a value of the argument's type) and stray from it often enough to reach every error path: a
- * name from elsewhere, a hostile value, a misplaced fragment, damaged syntax.
+ * a value of the argument's type, the fields of an input object) and stray from it often enough
+ * to reach every error path: a name from elsewhere, a hostile value, a misplaced fragment,
+ * damaged syntax. Queries and mutations alike; subscriptions only when straying.
  */
-export function documentGenerator(seed: number) {
+export function documentGenerator(seed: number, options: DocumentGeneratorOptions = {}) {
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs() });
   const random = seededRandom(seed);
   const names = namesOf(schema);
@@ -245,10 +254,26 @@ export function documentGenerator(seed: number) {
         return "null";
     }
   };
-  const valueFor = (type: GraphQLInputType): string => {
+  const ids = ["00000000-0000-0000-0000-000000000000", ...(options.ids ?? [])];
+  const configTexts = [
+    "{}",
+    '{"board": ',
+    JSON.stringify({ board: "qemu-arm64", os: {}, system: {} }),
+    JSON.stringify({ board: "qemu-arm64", os: { variant: "desktop" }, system: { hostname: "-" } }),
+  ];
+  const valueFor = (type: GraphQLInputType, depth = 0): string => {
     const named = getNamedType(type);
     if (stray()) return hostileValue(0);
     if (isEnumType(named)) return random.pick(named.getValues()).name;
+    if (isInputObjectType(named)) {
+      const fields = Object.values(named.getFields()).filter(
+        (field) => isNonNullType(field.type) || random.int(2) === 0,
+      );
+      const parts = fields.map(
+        (field) => `${field.name}: ${depth > 2 ? "null" : valueFor(field.type, depth + 1)}`,
+      );
+      return `{${parts.join(", ")}}`;
+    }
     switch (named.name) {
       case "Int":
         return String(random.pick([0, 1, 2, 50, 100]));
@@ -256,8 +281,15 @@ export function documentGenerator(seed: number) {
         return random.pick(['"board-config/1"', '"board-config/2"', '"board-config/9"']);
       case "JSON":
         return random.pick(["{}", '"{}"', '{board: "qemu-arm64"}', "[1, 2]"]);
+      case "ID":
+        // Half of them name something that exists: a record, or a board of the catalogue.
+        return JSON.stringify(
+          random.int(2) === 0
+            ? random.pick([...(options.ids ?? []), "qemu-arm64"])
+            : random.pick(["x", "aWQ6eA", "rock-6z", ...ids]),
+        );
       default:
-        return random.pick(['"x"', '"00000000-0000-0000-0000-000000000000"', '"aWQ6eA"']);
+        return JSON.stringify(random.pick(["x", "fuzzed board", "", ...configTexts]));
     }
   };
   const args = (field: GraphQLField<unknown, unknown> | undefined): string => {
@@ -302,8 +334,13 @@ export function documentGenerator(seed: number) {
       ? `(${["a", "b"].map((name) => `$${name}: ${random.pick(["Int", "Architecture", "BoardConfigSchemaId!", "JSON", "[Int!]!", "Query", "Nope"])}`).join(", ")})`
       : "";
   const operation = () => {
-    const kind = stray() ? random.pick(["subscription", "mutation"]) : random.pick(["query", ""]);
-    const root = kind === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
+    const kind = stray() ? "subscription" : random.pick(["query", "", "mutation"]);
+    const root =
+      kind === "subscription"
+        ? schema.getSubscriptionType()
+        : kind === "mutation"
+          ? schema.getMutationType()
+          : schema.getQueryType();
     return `${kind} ${variables()} { ${selection(root ?? undefined, 0)} }`;
   };
   const fragments = () =>

@@ -1,7 +1,9 @@
-// A small, seeded fuzz of GraphQL over HTTP: documents assembled from the schema's own names
-// (right and wrong places), hostile argument values, fragments, directives, variables and
-// damaged syntax. Whatever the document, the answer is never a 5xx or INTERNAL_SERVER_ERROR.
+// A small, seeded fuzz of GraphQL over HTTP: queries and mutations assembled from the schema's
+// own names (right and wrong places), hostile argument values, fragments, directives, variables
+// and damaged syntax. Whatever the document, the answer is never a 5xx or INTERNAL_SERVER_ERROR.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createBoard, createProject } from "@bbos/db";
 
 import type { TestServer } from "../start-test-server.ts";
 import {
@@ -18,14 +20,27 @@ const DOCUMENTS = 300;
 describe("GraphQL over HTTP, fuzzed", () => {
   const captured = capturedLog();
   let server: TestServer;
+  /** A project of the viewer's and one of its boards, so that mutations reach their work. */
+  let ids: string[];
 
   beforeAll(async () => {
     server = await startUnthrottledServer(captured);
+    const project = await createProject(server.db, {
+      slug: "fuzzed",
+      name: "Fuzzed",
+      ownerId: server.viewer.id,
+    });
+    const board = await createBoard(server.db, {
+      projectId: project.id,
+      name: "fuzzed",
+      schemaId: "board-config/2",
+    });
+    ids = [project.id, board.id];
   });
   afterAll(() => server?.close());
 
   it(`answers ${DOCUMENTS} random documents (seed ${SEED}) without a 5xx or an internal error`, async () => {
-    const next = documentGenerator(SEED);
+    const next = documentGenerator(SEED, { ids });
     const statuses = new Map<number, number>();
     const failures: string[] = [];
     let slowest = 0;

@@ -3,13 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "@bbos/test-utils";
 
 import { createDb, type Db } from "../client.ts";
+import { createBoard, listBoardsByProject } from "./boards.ts";
 import {
   addMember,
-  createBoard,
   createProject,
   findProjectForUser,
   findRole,
-  listBoardsByProject,
   listProjectsForUser,
 } from "./projects.ts";
 import { findUserByLogin, upsertGithubUser } from "./users.ts";

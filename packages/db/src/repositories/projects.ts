@@ -1,16 +1,8 @@
-import type { BoardId, ProjectId, UserId } from "@bbos/core";
+import type { ProjectId, UserId } from "@bbos/core";
 
 import type { DbClient } from "../client.ts";
 import type { Prisma, Role } from "../../generated/prisma/client.ts";
 import type { WithIds } from "./with-ids.ts";
-
-const boardSelect = {
-  id: true,
-  projectId: true,
-  name: true,
-  schemaId: true,
-  updatedAt: true,
-} satisfies Prisma.BoardSelect;
 
 const projectSelect = {
   id: true,
@@ -20,10 +12,6 @@ const projectSelect = {
   createdAt: true,
 } satisfies Prisma.ProjectSelect;
 
-export type BoardRow = WithIds<
-  Prisma.BoardGetPayload<{ select: typeof boardSelect }>,
-  { id: BoardId; projectId: ProjectId }
->;
 export type ProjectRow = WithIds<
   Prisma.ProjectGetPayload<{ select: typeof projectSelect }>,
   { id: ProjectId }
@@ -111,31 +99,4 @@ export async function addMember(
     update: { role },
     select: { role: true },
   });
-}
-
-export interface CreateBoardInput {
-  projectId: ProjectId;
-  name: string;
-  schemaId: string;
-}
-
-/** Creates a board in the project; board names are unique per project. */
-export async function createBoard(db: DbClient, input: CreateBoardInput): Promise<BoardRow> {
-  const row = await db.board.create({ data: input, select: boardSelect });
-  return row as BoardRow;
-}
-
-/** Boards of the given projects, grouped by project id (one query for many projects). */
-export async function listBoardsByProject(
-  db: DbClient,
-  projectIds: readonly ProjectId[],
-): Promise<Map<ProjectId, BoardRow[]>> {
-  const rows = (await db.board.findMany({
-    where: { projectId: { in: [...projectIds] } },
-    orderBy: { name: "asc" },
-    select: boardSelect,
-  })) as BoardRow[];
-  const byProject = new Map<ProjectId, BoardRow[]>(projectIds.map((id) => [id, []]));
-  for (const row of rows) byProject.get(row.projectId)?.push(row);
-  return byProject;
 }

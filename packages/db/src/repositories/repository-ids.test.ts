@@ -5,13 +5,8 @@ import { describe, expectTypeOf, it } from "vitest";
 import type { BoardId, ProjectId, UserId } from "@bbos/core";
 
 import type { DbClient } from "../client.ts";
-import {
-  addMember,
-  findProjectForUser,
-  listBoardsByProject,
-  type BoardRow,
-  type ProjectRow,
-} from "./projects.ts";
+import { listBoardsByProject, type BoardRow } from "./boards.ts";
+import { addMember, findProjectForUser, type ProjectRow } from "./projects.ts";
 import { findUser, type UserRow } from "./users.ts";
 
 describe("repository ids", () => {

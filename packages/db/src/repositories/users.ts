@@ -4,7 +4,8 @@ import type { DbClient } from "../client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import type { WithIds } from "./with-ids.ts";
 
-const userSelect = {
+/** The columns of a {@link UserRow}, also for reading a user through a relation. */
+export const userSelect = {
   id: true,
   login: true,
   name: true,
@@ -59,6 +60,21 @@ export async function ensureLocalUser(db: DbClient, login: string): Promise<User
     where: { login },
     create: { login, name: "Local user" },
     update: {},
+    select: userSelect,
+  });
+  return row as UserRow;
+}
+
+/**
+ * The user of the development login, by login (no GitHub identity), created on first sign-in.
+ * Records the sign-in in `lastLoginAt`.
+ */
+export async function ensureDevUser(db: DbClient, login: string): Promise<UserRow> {
+  const now = new Date();
+  const row = await db.user.upsert({
+    where: { login },
+    create: { login, lastLoginAt: now },
+    update: { lastLoginAt: now },
     select: userSelect,
   });
   return row as UserRow;

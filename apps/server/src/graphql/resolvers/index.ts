@@ -1,10 +1,12 @@
 import { DateTimeResolver, JSONResolver } from "graphql-scalars";
 
 import type {
+  MutationResolvers,
   QueryResolvers,
   Resolvers,
   SubscriptionResolvers,
 } from "../../../generated/graphql.ts";
+import { Board, boardMutations, boardQueries } from "./boards.ts";
 import {
   BoardConfigSchema,
   BoardConfigSchemaIdScalar,
@@ -27,8 +29,11 @@ export const resolvers = {
     ...projectQueries,
     ...boardConfigQueries,
     ...catalogueQueries,
+    ...boardQueries,
   } satisfies Required<QueryResolvers>,
+  Mutation: { ...boardMutations } satisfies Required<MutationResolvers>,
   Subscription: { serverTime } satisfies Required<SubscriptionResolvers>,
   Project,
+  Board,
   BoardConfigSchema,
 } satisfies Resolvers;

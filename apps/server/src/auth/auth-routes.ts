@@ -1,0 +1,104 @@
+import express, { Router, type Response } from "express";
+
+import {
+  createSession,
+  deleteExpiredSessions,
+  deleteSession,
+  ensureDevUser,
+  type Db,
+} from "@bbos/db";
+
+import { refuseOversizedBodies } from "../http/request-limits.ts";
+import { sessionPolicy, type AuthOptions } from "./auth-options.ts";
+import {
+  createSessionToken,
+  readSessionToken,
+  SESSION_COOKIE,
+  sessionCookieOptions,
+} from "./session-cookie.ts";
+
+/** Largest body an auth route reads: a login is a few dozen bytes. */
+const MAX_AUTH_BODY_BYTES = 1024;
+/** A GitHub-style login, the same rule as LOCAL_USER_LOGIN. */
+const LOGIN_SHAPE = /^[a-zA-Z0-9-]{1,39}$/;
+/** Rejected input is quoted only in part. */
+const QUOTED_CHARS = 64;
+const MAX_USER_AGENT_CHARS = 256;
+
+/** Answers in the server's JSON error shape (GraphQL's, as the error handler does). */
+function refuse(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/** The login a dev-login body names, or the message saying what is wrong with it. */
+function parseDevLogin(body: unknown): { login: string } | { problem: string } {
+  const login: unknown =
+    typeof body === "object" && body !== null ? (body as Record<string, unknown>).login : undefined;
+  if (typeof login !== "string") {
+    return { problem: 'request body must be JSON of the form {"login": "alice"}' };
+  }
+  if (!LOGIN_SHAPE.test(login)) {
+    const quoted = JSON.stringify(login.slice(0, QUOTED_CHARS));
+    const more = login.length > QUOTED_CHARS ? "…" : "";
+    return { problem: `login must be 1–39 letters, digits or '-' (got ${quoted}${more})` };
+  }
+  return { login };
+}
+
+/**
+ * The auth endpoints. Every mode: `POST /auth/logout` (204; ends the request's session and
+ * clears its cookie where there are sessions). Dev mode: `POST /auth/dev/login` with
+ * `{"login": "alice"}` signs in as that user, creating it on first use, and answers
+ * `{"user": {"id", "login"}}` with the session cookie.
+ */
+export function authRoutes(deps: { auth: AuthOptions; db: Db }): Router {
+  const { auth, db } = deps;
+  const router = Router();
+  router.use("/auth", refuseOversizedBodies(MAX_AUTH_BODY_BYTES));
+  if (auth.mode === "local") {
+    // Nobody signs in to or out of a single-user installation: logging out changes nothing.
+    router.post("/auth/logout", (_req, res) => {
+      res.status(204).end();
+    });
+    return router;
+  }
+
+  const policy = sessionPolicy(auth);
+  const cookie = sessionCookieOptions(policy);
+  const { maxAge: _maxAge, ...clearedCookie } = cookie;
+
+  router.post("/auth/dev/login", express.json({ limit: MAX_AUTH_BODY_BYTES }), async (req, res) => {
+    const parsed = parseDevLogin(req.body);
+    if ("problem" in parsed) {
+      refuse(res, 400, "BAD_USER_INPUT", parsed.problem);
+      return;
+    }
+    const user = await ensureDevUser(db, parsed.login);
+    const token = createSessionToken();
+    const now = new Date();
+    await createSession(db, {
+      token,
+      userId: user.id,
+      expiresAt: new Date(now.getTime() + policy.maxAgeMs),
+      userAgent: req.get("user-agent")?.slice(0, MAX_USER_AGENT_CHARS) ?? null,
+      // A sign-in always starts a new session and ends the one the request came with, so a
+      // token planted in a browser beforehand (session fixation) never becomes signed in.
+      replaces: readSessionToken(req),
+      now,
+    });
+    // Housekeeping at sign-in, which is rare in development; a server with real logins will
+    // need a periodic sweep instead.
+    await deleteExpiredSessions(db, { idleMs: policy.idleMs, now });
+    res.set("Cache-Control", "no-store");
+    res.cookie(SESSION_COOKIE, token, cookie);
+    res.json({ user: { id: user.id, login: user.login } });
+  });
+
+  router.post("/auth/logout", async (req, res) => {
+    const token = readSessionToken(req);
+    if (token) await deleteSession(db, token);
+    res.clearCookie(SESSION_COOKIE, clearedCookie);
+    res.status(204).end();
+  });
+  return router;
+}

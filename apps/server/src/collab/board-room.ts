@@ -1,0 +1,399 @@
+// One open board: its Yjs document, the presence of everyone on it, and their connections.
+//
+// The write path is what makes edits durable. A client's update is appended to the board's log
+// in PostgreSQL first; only once it is stored is it applied to the document, and the document's
+// "update" event relays it to the other clients. An update that could not be stored is neither
+// applied nor relayed: the client still has it, and sends it again when the server asks (sync
+// step 1) after storage is back. Updates are stored in arrival order, in batches while a write
+// is in flight, so one slow write does not cost one round trip per update.
+import type { WebSocket } from "ws";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+
+import type { BoardId, UserId } from "@bbos/core";
+import type { BoardLog, BoardUpdateEntry } from "@bbos/db";
+
+import type { Logger } from "../logger.ts";
+import { CollabCloseCode, PermissionDeniedReason } from "./close-codes.ts";
+import {
+  awarenessMessage,
+  isEmptyUpdate,
+  MalformedMessageError,
+  parseClientMessage,
+  permissionDeniedMessage,
+  syncStep1Message,
+  syncStep2Message,
+  updateMessage,
+  type ClientMessage,
+} from "./messages.ts";
+import {
+  decodeAwarenessUpdate,
+  encodeAwarenessUpdate,
+  stampAwarenessEntries,
+  type PresenceUser,
+} from "./presence.ts";
+import type { FanoutKind } from "./board-fanout.ts";
+import { documentFromStore, type StoredDocument } from "./stored-document.ts";
+
+/** Persistence of board documents: an append-only log and its compaction (see @bbos/db). */
+export interface BoardStore {
+  append(boardId: BoardId, entries: readonly BoardUpdateEntry[]): Promise<bigint[]>;
+  /** Folds the log into the board's state; returns the size of the new state. */
+  compact(boardId: BoardId): Promise<{ stateBytes: number }>;
+}
+
+/** Tells rooms when storage fails and when it is back (one per server, see collab-server.ts). */
+export interface StorageMonitor {
+  failed(error: unknown): void;
+  onRecovered(listener: () => void): () => void;
+  readonly available: boolean;
+}
+
+export interface CollabLimits {
+  /** Largest WebSocket message accepted. @defaultValue 1 MiB */
+  maxMessageBytes: number;
+  /** Largest stored document (compacted state plus log). @defaultValue 16 MiB */
+  maxDocumentBytes: number;
+  /** Sustained messages per second per connection… */
+  messagesPerSecond: number;
+  /** …with bursts up to this many. */
+  messageBurst: number;
+  maxConnectionsPerBoard: number;
+  /** Longest presence state relayed, as JSON. */
+  maxPresenceStateChars: number;
+  /** Compact the log after this many stored updates… */
+  compactEveryUpdates: number;
+  /** …or when the board has had no update for this long. */
+  compactWhenIdleMs: number;
+}
+
+export const DEFAULT_COLLAB_LIMITS: CollabLimits = {
+  maxMessageBytes: 1024 * 1024,
+  maxDocumentBytes: 16 * 1024 * 1024,
+  messagesPerSecond: 100,
+  messageBurst: 400,
+  maxConnectionsPerBoard: 500,
+  maxPresenceStateChars: 4096,
+  compactEveryUpdates: 500,
+  compactWhenIdleMs: 30_000,
+};
+
+export interface JoinOptions {
+  userId: UserId;
+  user: PresenceUser;
+  /** Null: the connection may edit. Otherwise why it may not. */
+  readOnlyReason: string | null;
+}
+
+interface Connection extends JoinOptions {
+  socket: WebSocket;
+  clientIds: Set<number>;
+  tokens: number;
+  refilledAt: number;
+}
+
+interface QueuedUpdate {
+  connection: Connection;
+  update: Uint8Array;
+}
+
+/** Origin of changes that came from another API node: relayed to local clients only. */
+const REMOTE = Symbol("remote");
+/** Origin of changes the server itself made and stored (restore, schema upgrade). */
+const SERVER = Symbol("server");
+
+export interface BoardRoomOptions {
+  log: BoardLog;
+  store: BoardStore;
+  /** Tells the other API nodes what this one stored or heard. */
+  publish: (kind: FanoutKind, payload: Uint8Array) => void;
+  storage: StorageMonitor;
+  limits: CollabLimits;
+  logger: Logger;
+  /** Called when the last connection has left and the log is compacted. */
+  onEmpty: () => void;
+}
+
+export function createBoardRoom({
+  log: stored,
+  store,
+  publish,
+  storage,
+  limits,
+  logger,
+  onEmpty,
+}: BoardRoomOptions) {
+  const boardId = stored.boardId;
+  const doc = documentFromStore(stored);
+  const awareness = new awarenessProtocol.Awareness(doc);
+  awareness.setLocalState(null);
+  const connections = new Set<Connection>();
+  const clientOwners = new Map<number, Connection>();
+  const log = logger.child({ boardId });
+
+  let queue: QueuedUpdate[] = [];
+  let writing = false;
+  let documentBytes =
+    (stored.state?.byteLength ?? 0) +
+    stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
+  let storedSinceCompaction = stored.updates.length;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let compacting: Promise<void> = Promise.resolve();
+
+  function send(connection: Connection, message: Uint8Array): void {
+    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(message);
+  }
+
+  function broadcast(message: Uint8Array, except?: Connection): void {
+    for (const connection of connections) if (connection !== except) send(connection, message);
+  }
+
+  doc.on("update", (update: Uint8Array, origin: unknown) => {
+    // The sender has it already; anything else (a restore, another API node) goes to everyone.
+    const sender = connections.has(origin as Connection) ? (origin as Connection) : undefined;
+    broadcast(updateMessage(update), sender);
+  });
+
+  awareness.on(
+    "update",
+    (
+      { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+      origin: unknown,
+    ) => {
+      const changed = [...added, ...updated, ...removed];
+      const update = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
+      broadcast(awarenessMessage(update));
+      if (origin !== REMOTE) publish("awareness", update);
+    },
+  );
+
+  const unsubscribe = storage.onRecovered(() => {
+    // Every client answers with the updates the server lacks, refused ones included.
+    const request = syncStep1Message(doc);
+    for (const connection of connections) send(connection, request);
+  });
+
+  function compact(): Promise<void> {
+    clearTimeout(idleTimer);
+    compacting = compacting.then(async () => {
+      if (storedSinceCompaction === 0) return;
+      const folded = storedSinceCompaction;
+      try {
+        const { stateBytes } = await store.compact(boardId);
+        storedSinceCompaction -= folded;
+        documentBytes = stateBytes;
+      } catch (error) {
+        log.warn({ err: error }, "compacting the board's update log failed; will retry");
+      }
+    });
+    return compacting;
+  }
+
+  async function writeQueued(): Promise<void> {
+    if (writing) return;
+    writing = true;
+    try {
+      while (queue.length > 0 && storage.available) {
+        const batch = queue;
+        queue = [];
+        try {
+          await store.append(
+            boardId,
+            batch.map(({ connection, update }) => ({
+              update,
+              userId: connection.userId,
+              clientId: connection.clientIds.values().next().value,
+            })),
+          );
+        } catch (error) {
+          storage.failed(error);
+          const paused = permissionDeniedMessage(PermissionDeniedReason.STORAGE_UNAVAILABLE);
+          for (const connection of connections) {
+            if (connection.readOnlyReason === null) send(connection, paused);
+          }
+          break;
+        }
+        for (const { connection, update } of batch) {
+          documentBytes += update.byteLength;
+          Y.applyUpdate(doc, update, connection);
+        }
+        storedSinceCompaction += batch.length;
+        publish("update", Y.mergeUpdates(batch.map(({ update }) => update)));
+      }
+    } finally {
+      queue = [];
+      writing = false;
+    }
+    if (storedSinceCompaction >= limits.compactEveryUpdates) void compact();
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => void compact(), limits.compactWhenIdleMs);
+    idleTimer.unref();
+  }
+
+  function receiveUpdate(connection: Connection, update: Uint8Array): void {
+    if (isEmptyUpdate(update)) return;
+    if (connection.readOnlyReason !== null) {
+      send(connection, permissionDeniedMessage(connection.readOnlyReason));
+      return;
+    }
+    if (!storage.available) {
+      send(connection, permissionDeniedMessage(PermissionDeniedReason.STORAGE_UNAVAILABLE));
+      return;
+    }
+    if (documentBytes + update.byteLength > limits.maxDocumentBytes) {
+      connection.socket.close(CollabCloseCode.DOCUMENT_TOO_LARGE, "document too large");
+      return;
+    }
+    queue.push({ connection, update });
+    void writeQueued();
+  }
+
+  function receiveAwareness(connection: Connection, update: Uint8Array): void {
+    const entries = stampAwarenessEntries(decodeAwarenessUpdate(update), {
+      user: connection.user,
+      // A client id is this connection's if it introduced it, or free if no other user's
+      // presence (here or on another node) uses it.
+      mayUse: (clientId) => {
+        const owner = clientOwners.get(clientId);
+        if (owner) return owner === connection;
+        const known = awareness.getStates().get(clientId) as
+          { user?: { id?: unknown } } | undefined;
+        return known?.user?.id === undefined || known.user.id === connection.userId;
+      },
+      maxStateChars: limits.maxPresenceStateChars,
+    });
+    if (entries.length === 0) return;
+    for (const { clientId } of entries) {
+      clientOwners.set(clientId, connection);
+      connection.clientIds.add(clientId);
+    }
+    awarenessProtocol.applyAwarenessUpdate(awareness, encodeAwarenessUpdate(entries), connection);
+  }
+
+  function handle(connection: Connection, message: ClientMessage): void {
+    switch (message.kind) {
+      case "sync-step-1":
+        send(connection, syncStep2Message(doc, message.stateVector));
+        return;
+      case "update":
+        receiveUpdate(connection, message.update);
+        return;
+      case "awareness":
+        receiveAwareness(connection, message.update);
+        return;
+      case "query-awareness":
+        send(connection, awarenessMessage(allAwareness()));
+        return;
+    }
+  }
+
+  function allAwareness(): Uint8Array {
+    return awarenessProtocol.encodeAwarenessUpdate(awareness, [...awareness.getStates().keys()]);
+  }
+
+  function withinRate(connection: Connection): boolean {
+    const now = performance.now();
+    connection.tokens = Math.min(
+      limits.messageBurst,
+      connection.tokens + ((now - connection.refilledAt) / 1000) * limits.messagesPerSecond,
+    );
+    connection.refilledAt = now;
+    if (connection.tokens < 1) return false;
+    connection.tokens -= 1;
+    return true;
+  }
+
+  function receive(connection: Connection, data: Buffer, isBinary: boolean): void {
+    if (!withinRate(connection)) {
+      connection.socket.close(CollabCloseCode.RATE_LIMITED, "too many messages");
+      return;
+    }
+    try {
+      if (!isBinary) throw new MalformedMessageError("text frame");
+      handle(connection, parseClientMessage(new Uint8Array(data)));
+    } catch (error) {
+      if (!(error instanceof MalformedMessageError)) throw error;
+      log.info({ user: connection.user.login, reason: error.message }, "malformed collab message");
+      connection.socket.close(CollabCloseCode.MALFORMED_MESSAGE, "malformed message");
+    }
+  }
+
+  function leave(connection: Connection): void {
+    if (!connections.delete(connection)) return;
+    for (const clientId of connection.clientIds) clientOwners.delete(clientId);
+    awarenessProtocol.removeAwarenessStates(awareness, [...connection.clientIds], null);
+    if (connections.size > 0) return;
+    void compact().then(() => {
+      if (connections.size === 0) onEmpty();
+    });
+  }
+
+  return {
+    boardId,
+    get connectionCount(): number {
+      return connections.size;
+    },
+
+    join(socket: WebSocket, options: JoinOptions): void {
+      const connection: Connection = {
+        ...options,
+        socket,
+        clientIds: new Set(),
+        tokens: limits.messageBurst,
+        refilledAt: performance.now(),
+      };
+      connections.add(connection);
+      socket.on("message", (data: Buffer, isBinary) => receive(connection, data, isBinary));
+      socket.on("close", () => leave(connection));
+      socket.on("error", () => socket.terminate());
+      send(connection, syncStep1Message(doc));
+      if (awareness.getStates().size > 0) send(connection, awarenessMessage(allAwareness()));
+      if (options.readOnlyReason !== null) {
+        send(connection, permissionDeniedMessage(options.readOnlyReason));
+      } else if (!storage.available) {
+        send(connection, permissionDeniedMessage(PermissionDeniedReason.STORAGE_UNAVAILABLE));
+      }
+    },
+
+    /** The live document: read it, never change it (changes go through {@link applyStored}). */
+    doc,
+
+    /** Applies an update the server has stored itself, for every client here and elsewhere. */
+    applyStored(update: Uint8Array): void {
+      documentBytes += update.byteLength;
+      storedSinceCompaction += 1;
+      Y.applyUpdate(doc, update, SERVER);
+      publish("update", update);
+    },
+
+    /** What another API node stored or heard about this board. */
+    receiveRemote(kind: FanoutKind, payload: Uint8Array): void {
+      if (kind === "update") {
+        documentBytes += payload.byteLength;
+        Y.applyUpdate(doc, payload, REMOTE);
+      } else awarenessProtocol.applyAwarenessUpdate(awareness, payload, REMOTE);
+    },
+
+    /** Applies the stored document again, for updates another node's messages may have missed. */
+    catchUp(stored: StoredDocument): void {
+      doc.transact(() => {
+        if (stored.state) Y.applyUpdate(doc, stored.state);
+        for (const update of stored.updates) Y.applyUpdate(doc, update);
+      }, REMOTE);
+    },
+
+    /** Closes every connection and compacts what is stored. */
+    async close(): Promise<void> {
+      for (const connection of connections) {
+        connection.socket.close(CollabCloseCode.GOING_AWAY, "server shutting down");
+      }
+      await compact();
+      unsubscribe();
+      clearTimeout(idleTimer);
+      awareness.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+export type BoardRoom = ReturnType<typeof createBoardRoom>;

@@ -1,0 +1,412 @@
+import DataLoader from "dataloader";
+
+import {
+  can,
+  canonicalJson,
+  defaultBoardConfig,
+  DomainError,
+  isBoardId,
+  isDomainError,
+  isProjectId,
+  migrateConfig,
+  parseConfigJson,
+  type BoardId,
+  type JsonObject,
+  type ProjectAction,
+  type ProjectId,
+  type ValidationResult,
+} from "@bbos/core";
+import {
+  createBoard,
+  duplicateBoard,
+  findBoardForUser,
+  findProjectForUser,
+  isUniqueViolation,
+  readBoardLog,
+  renameBoard,
+  setBoardArchived,
+  setBoardSchema,
+  type BoardRow,
+  type Db,
+  type MemberBoardRow,
+  type UserRow,
+} from "@bbos/db";
+import {
+  boardCatalogue,
+  boardConfigSchemas,
+  latestBoardConfigSchemaId,
+  type BoardConfigSchemaId,
+} from "@bbos/schemas";
+
+import { readConfig, setConfig } from "@bbos/collab";
+
+import type { CollabHub } from "../collab/collab-hub.ts";
+import { configFromStore, encodeConfigState } from "../collab/stored-document.ts";
+import type { ValidationService } from "./validation-service.ts";
+
+/** Longest board name, in characters. */
+const MAX_NAME_LENGTH = 100;
+/** Longest part of a rejected value repeated in an error message (as format-error.ts). */
+const ECHO_LIMIT = 64;
+/** Control characters (C0, DEL, C1): never part of a name shown in lists and tabs. */
+const CONTROL = /\p{Cc}/u;
+
+const NOT_FOUND_MESSAGE = "No such board, or you are not a member of its project.";
+
+/** What each action is called in a refusal. */
+const ACTION_WORDS: Record<ProjectAction, string> = {
+  "project.read": "seeing this project",
+  "board.edit": "creating or changing boards",
+  "board.archive": "archiving or restoring boards",
+  "version.save": "saving versions",
+};
+
+function requireViewer(viewer: UserRow | null): UserRow {
+  if (!viewer) throw new DomainError("UNAUTHENTICATED", "sign in to see boards");
+  return viewer;
+}
+
+function echo(value: string): string {
+  return JSON.stringify(value.length > ECHO_LIMIT ? `${value.slice(0, ECHO_LIMIT)}…` : value);
+}
+
+/**
+ * A board name as stored: trimmed, 1 to {@link MAX_NAME_LENGTH} characters, no control characters.
+ *
+ * @throws DomainError `BAD_INPUT` otherwise.
+ */
+function parseBoardName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === "" || [...trimmed].length > MAX_NAME_LENGTH || CONTROL.test(trimmed)) {
+    throw new DomainError(
+      "BAD_INPUT",
+      `A board name is 1 to ${MAX_NAME_LENGTH} characters without control characters; got ${echo(name)}.`,
+      { details: { field: "name" } },
+    );
+  }
+  return trimmed;
+}
+
+/** Checked before the document is touched: schemas only move forward, along the migrations. */
+function refuseWithoutMigration(from: string, to: BoardConfigSchemaId): void {
+  try {
+    migrateConfig({}, from, to);
+  } catch (error) {
+    if (!isDomainError(error) || error.code !== "SCHEMA_NOT_FOUND") throw error;
+    throw new DomainError(
+      "BAD_INPUT",
+      `No migration leads from ${from} to ${to}: a board moves to newer schemas only.`,
+      { cause: error, details: { field: "schemaId", from, to } },
+    );
+  }
+}
+
+function forbidden(role: string, action: ProjectAction): DomainError {
+  return new DomainError(
+    "FORBIDDEN",
+    `Your role in this project (${role}) does not allow ${ACTION_WORDS[action]}.`,
+    { details: { role, action } },
+  );
+}
+
+/** Runs a write that may hit the (project, name) unique index, mapping that to CONFLICT. */
+async function withNameUnique<T>(name: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    throw new DomainError(
+      "CONFLICT",
+      `This project already has a board named ${echo(name)} (archived boards keep their names); choose another name.`,
+      { cause: error, details: { field: "name" } },
+    );
+  }
+}
+
+function refuseArchived(board: BoardRow, doing: string): void {
+  if (board.archivedAt === null) return;
+  throw new DomainError(
+    "CONFLICT",
+    `Board ${echo(board.name)} is archived; restore it before ${doing} it.`,
+    { details: { archivedAt: board.archivedAt.toISOString() } },
+  );
+}
+
+/**
+ * A verdict for text `parseConfigJson` refused (not JSON, too deep, too large): the same shape as
+ * a schema verdict, so an import reports every reason it refused a file the same way.
+ */
+function unparsableResult(schemaId: string, error: DomainError): ValidationResult {
+  const path = typeof error.details?.["path"] === "string" ? error.details["path"] : "";
+  return {
+    valid: false,
+    schemaId,
+    issues: [
+      {
+        path,
+        code: error.code === "PAYLOAD_TOO_LARGE" ? "CONFIG_TOO_LARGE" : "CONFIG_NOT_JSON",
+        message: error.message,
+        severity: "error",
+      },
+    ],
+    omittedIssueCount: 0,
+  };
+}
+
+export interface CreateBoardArgs {
+  projectId: string;
+  name: string;
+  catalogueBoardId: string;
+}
+
+export interface ImportBoardArgs {
+  projectId: string;
+  name: string;
+  configJson: string;
+  /** @defaultValue the latest schema */
+  schemaId?: BoardConfigSchemaId | null;
+}
+
+export interface BoardServiceOptions {
+  db: Db;
+  validation: ValidationService;
+  collab: CollabHub;
+}
+
+/**
+ * Board lifecycle use cases for one request: create (from the catalogue's defaults), import,
+ * rename, duplicate, archive, restore, and reads of a board's config and its validation. The
+ * caller passes the viewer; access follows the viewer's role (`can`): a non-member learns
+ * nothing (NOT_FOUND, as for a missing board), a member without the permission gets FORBIDDEN.
+ * A board's config is read from its stored Yjs document once per request.
+ */
+export function createBoardService({ db, validation, collab }: BoardServiceOptions) {
+  const configs = new DataLoader<BoardId, JsonObject>(
+    (ids) =>
+      Promise.all(
+        ids.map(async (id) => {
+          const log = await readBoardLog(db, id);
+          // The board was found a moment ago; gone now means deleted with its project.
+          if (!log) throw new DomainError("NOT_FOUND", NOT_FOUND_MESSAGE);
+          return configFromStore(log);
+        }),
+      ),
+    // One board at a time: readBoardLog reads one document, and a page of boards asking for
+    // their configs is bounded by the cost model.
+    { batch: false },
+  );
+
+  async function findBoard(viewer: UserRow | null, boardId: string) {
+    const user = requireViewer(viewer);
+    // Not a UUID: no such board, rather than a database type error.
+    if (!isBoardId(boardId)) return null;
+    return findBoardForUser(db, boardId, user.id);
+  }
+
+  async function requireBoard(
+    viewer: UserRow | null,
+    boardId: string,
+    action: ProjectAction,
+  ): Promise<MemberBoardRow> {
+    const board = await findBoard(viewer, boardId);
+    if (!board) throw new DomainError("NOT_FOUND", NOT_FOUND_MESSAGE);
+    if (!can(board.role, action)) throw forbidden(board.role, action);
+    return board;
+  }
+
+  async function requireProject(
+    viewer: UserRow | null,
+    projectId: string,
+    action: ProjectAction,
+  ): Promise<ProjectId> {
+    const user = requireViewer(viewer);
+    const project = isProjectId(projectId)
+      ? await findProjectForUser(db, projectId, user.id)
+      : null;
+    if (!project) {
+      throw new DomainError("NOT_FOUND", "No such project, or you are not a member of it.");
+    }
+    if (!can(project.role, action)) throw forbidden(project.role, action);
+    return project.id;
+  }
+
+  async function readableBoard(
+    viewer: UserRow | null,
+    boardId: string,
+  ): Promise<MemberBoardRow | null> {
+    const board = await findBoard(viewer, boardId);
+    if (board && !can(board.role, "project.read")) throw forbidden(board.role, "project.read");
+    return board;
+  }
+
+  function configOf(board: BoardRow): Promise<JsonObject> {
+    return configs.load(board.id);
+  }
+
+  async function validationOf(board: BoardRow): Promise<ValidationResult> {
+    return validation.validate(board.schemaId, await configOf(board));
+  }
+
+  async function insert(
+    projectId: ProjectId,
+    name: string,
+    schemaId: BoardConfigSchemaId,
+    config: JsonObject,
+  ): Promise<BoardRow> {
+    const state = encodeConfigState(config);
+    const board = await withNameUnique(name, () =>
+      createBoard(db, { projectId, name, schemaId, state }),
+    );
+    configs.prime(board.id, config);
+    return board;
+  }
+
+  return {
+    /** The board if the viewer may see it; null when absent or hidden. Archived boards too. */
+    get: readableBoard,
+
+    /** The config the board's document holds. The caller has checked access to the board. */
+    config: configOf,
+
+    /** The board's config checked against the board's schema and the cross-field rules. */
+    validation: validationOf,
+
+    /** The board's config as canonical JSON (RFC 8785), or null as for {@link get}. */
+    async export(viewer: UserRow | null, boardId: string): Promise<string | null> {
+      const board = await readableBoard(viewer, boardId);
+      return board ? canonicalJson(await configOf(board)) : null;
+    },
+
+    /**
+     * A new board on the latest schema, starting from the catalogue board's defaults
+     * (`defaultBoardConfig`), so it is valid out of the box.
+     *
+     * @throws DomainError `BAD_INPUT` for an unknown catalogue board or a bad name, `CONFLICT`
+     *   for a name taken in the project.
+     */
+    async create(viewer: UserRow | null, args: CreateBoardArgs): Promise<BoardRow> {
+      const projectId = await requireProject(viewer, args.projectId, "board.edit");
+      const name = parseBoardName(args.name);
+      const target = boardCatalogue.boards.find((entry) => entry.id === args.catalogueBoardId);
+      if (!target) {
+        throw new DomainError(
+          "BAD_INPUT",
+          `Unknown catalogue board ${echo(args.catalogueBoardId)}; catalogueBoards lists the boards BBOS builds for.`,
+          { details: { field: "catalogueBoardId" } },
+        );
+      }
+      const schemaId = latestBoardConfigSchemaId;
+      const config = defaultBoardConfig(boardConfigSchemas[schemaId], target, boardCatalogue);
+      return insert(projectId, name, schemaId, config);
+    },
+
+    /**
+     * Validates `configJson` (the validation service: parse limits, schema, rules), then creates
+     * a board holding it. An invalid config creates nothing: the verdict says why, with JSON
+     * Pointers to the issues, and `board` is null.
+     *
+     * @throws DomainError `BAD_INPUT` for a bad name, `CONFLICT` for a name taken in the project.
+     */
+    async import(
+      viewer: UserRow | null,
+      args: ImportBoardArgs,
+    ): Promise<{ board: BoardRow | null; validation: ValidationResult }> {
+      const projectId = await requireProject(viewer, args.projectId, "board.edit");
+      const name = parseBoardName(args.name);
+      const schemaId = args.schemaId ?? latestBoardConfigSchemaId;
+      let result: ValidationResult;
+      try {
+        result = validation.validate(schemaId, args.configJson);
+      } catch (error) {
+        // Mapped: text that is not JSON (or too large) is the file's problem, reported as data.
+        if (!isDomainError(error) || !["BAD_INPUT", "PAYLOAD_TOO_LARGE"].includes(error.code)) {
+          throw error;
+        }
+        return { board: null, validation: unparsableResult(schemaId, error) };
+      }
+      if (!result.valid) return { board: null, validation: result };
+      // The schema requires an object at the root, so a valid config is one.
+      const config = parseConfigJson(args.configJson) as JsonObject;
+      return { board: await insert(projectId, name, schemaId, config), validation: result };
+    },
+
+    /** @throws DomainError `CONFLICT` for an archived board or a name taken in the project. */
+    async rename(viewer: UserRow | null, boardId: string, newName: string): Promise<BoardRow> {
+      const board = await requireBoard(viewer, boardId, "board.edit");
+      refuseArchived(board, "renaming");
+      const name = parseBoardName(newName);
+      if (name === board.name) return board;
+      return withNameUnique(name, () => renameBoard(db, board.id, name));
+    },
+
+    /**
+     * A new board in the same project and schema with the same config, in a document of its own.
+     *
+     * @throws DomainError `CONFLICT` for an archived board or a name taken in the project.
+     */
+    async duplicate(viewer: UserRow | null, boardId: string, newName: string): Promise<BoardRow> {
+      const source = await requireBoard(viewer, boardId, "board.edit");
+      refuseArchived(source, "duplicating");
+      const name = parseBoardName(newName);
+      const config = await configOf(source);
+      const copy = await withNameUnique(name, () =>
+        duplicateBoard(db, source, { name, state: encodeConfigState(config) }),
+      );
+      configs.prime(copy.id, config);
+      return copy;
+    },
+
+    /** Hides the board from `Project.boards`; archiving an archived board changes nothing. */
+    async archive(viewer: UserRow | null, boardId: string): Promise<BoardRow> {
+      const board = await requireBoard(viewer, boardId, "board.archive");
+      if (board.archivedAt !== null) return board;
+      return setBoardArchived(db, board.id, new Date());
+    },
+
+    /**
+     * Migrates the board's document to `schemaId` (the latest by default) with the core's
+     * migrations, as one Yjs change stored with the new schema id in one transaction, so live
+     * clients receive it like any edit and nothing is rebuilt. The verdict on the result comes
+     * back with the board: a migration keeps data, it cannot make an invalid config valid.
+     *
+     * @throws DomainError `BAD_INPUT` when no migration leads there (e.g. an older schema),
+     *   `CONFLICT` for an archived board.
+     */
+    async upgradeSchema(
+      viewer: UserRow | null,
+      boardId: string,
+      schemaId?: BoardConfigSchemaId | null,
+    ): Promise<{ board: BoardRow; validation: ValidationResult }> {
+      const board = await requireBoard(viewer, boardId, "board.edit");
+      refuseArchived(board, "upgrading");
+      const target = schemaId ?? latestBoardConfigSchemaId;
+      if (board.schemaId !== target) {
+        refuseWithoutMigration(board.schemaId, target);
+        await collab.edit(
+          board.id,
+          // Migrations map JSON to JSON.
+          (doc) =>
+            setConfig(doc, migrateConfig(readConfig(doc), board.schemaId, target) as JsonObject),
+          {
+            userId: requireViewer(viewer).id,
+            alsoStore: async (tx) => {
+              await setBoardSchema(tx, board.id, target);
+            },
+          },
+        );
+        configs.clear(board.id);
+      }
+      const upgraded = { ...board, schemaId: target };
+      return { board: upgraded, validation: await validationOf(upgraded) };
+    },
+
+    /** Lists the board again; restoring a board that is not archived changes nothing. */
+    async restore(viewer: UserRow | null, boardId: string): Promise<BoardRow> {
+      const board = await requireBoard(viewer, boardId, "board.archive");
+      if (board.archivedAt === null) return board;
+      return setBoardArchived(db, board.id, null);
+    },
+  };
+}
+
+export type BoardService = ReturnType<typeof createBoardService>;

@@ -1,0 +1,52 @@
+// The API server as its own OS process (the sources, through tsx), for tests that kill or
+// restart it, or run two of it.
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+
+const appDir = resolve(import.meta.dirname, "..");
+
+export interface ServerProcess extends AsyncDisposable {
+  url: string;
+  child: ChildProcess;
+  /** Sends the signal and waits for the process to end. */
+  stop: (signal: NodeJS.Signals) => Promise<void>;
+}
+
+/** A port that was free a moment ago, so a restarted server can listen where clients redial. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
+  const { port } = probe.address() as { port: number };
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+/** Starts `src/main.ts` with the given settings and resolves once it listens. */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: appDir,
+    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let url = "";
+  for await (const line of createInterface({ input: child.stdout ?? process.stdin })) {
+    const entry = JSON.parse(line) as { msg?: string; url?: string };
+    if (entry.msg === "server listening" && entry.url) {
+      url = entry.url;
+      break;
+    }
+  }
+  if (!url) throw new Error(`server process exited (${child.exitCode ?? child.signalCode})`);
+  // Keep reading, or a full pipe would block the process.
+  child.stdout?.resume();
+  const stop = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill(signal);
+    await exited;
+  };
+  return { url, child, stop, [Symbol.asyncDispose]: () => stop("SIGTERM") };
+}
