@@ -1,5 +1,6 @@
 // Test clients of the collab endpoint: the standard y-websocket provider (unmodified, in Node),
 // and a raw socket for what a provider would never send.
+import * as decoding from "lib0/decoding";
 import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
@@ -59,6 +60,20 @@ export function connectBoard(
     doc.destroy();
   };
   return { doc, provider, synced, [Symbol.dispose]: dispose };
+}
+
+/** Records the reasons of the "permission denied" messages the provider receives. */
+export function recordDeniedReasons(client: BoardClient): string[] {
+  const reasons: string[] = [];
+  const handlers = client.provider.messageHandlers;
+  const original = handlers[2];
+  handlers[2] = (encoder, decoder, provider, emitSynced, messageType) => {
+    // Auth message: varUint 0 (permission denied), varString reason.
+    const copy = decoding.clone(decoder);
+    if (decoding.readVarUint(copy) === 0) reasons.push(decoding.readVarString(copy));
+    original?.(encoder, decoder, provider, emitSynced, messageType);
+  };
+  return reasons;
 }
 
 /** How a raw socket to the endpoint ended: the close code and reason, or the HTTP refusal. */

@@ -2,7 +2,6 @@
 // then comes back. What could not be stored must be neither applied nor relayed; writers are
 // told; new clients are turned away with 503; after recovery the refused edits arrive.
 import { Redis } from "ioredis";
-import * as decoding from "lib0/decoding";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Y from "yjs";
@@ -25,8 +24,8 @@ import {
   connectBoard,
   createBoardWithContent,
   openRawSocket,
+  recordDeniedReasons,
   waitForDoc,
-  type BoardClient,
 } from "./collab-clients.ts";
 
 function hostname(doc: Y.Doc): unknown {
@@ -35,20 +34,6 @@ function hostname(doc: Y.Doc): unknown {
 
 function setHostname(doc: Y.Doc, value: string): void {
   (configRoot(doc).get("system") as Y.Map<unknown>).set("hostname", value);
-}
-
-/** Records the reasons of the "permission denied" messages the provider receives. */
-function deniedReasons(client: BoardClient): string[] {
-  const reasons: string[] = [];
-  const handlers = client.provider.messageHandlers;
-  const original = handlers[2];
-  handlers[2] = (encoder, decoder, provider, emitSynced, messageType) => {
-    // Auth message: varUint 0 (permission denied), varString reason.
-    const copy = decoding.clone(decoder);
-    if (decoding.readVarUint(copy) === 0) reasons.push(decoding.readVarString(copy));
-    original?.(encoder, decoder, provider, emitSynced, messageType);
-  };
-  return reasons;
 }
 
 describe("collab during a PostgreSQL outage", () => {
@@ -88,7 +73,7 @@ describe("collab during a PostgreSQL outage", () => {
     using alice = connectBoard(server.url, board.id);
     using bob = connectBoard(server.url, board.id);
     await Promise.all([alice.synced, bob.synced]);
-    const aliceDenied = deniedReasons(alice);
+    const aliceDenied = recordDeniedReasons(alice);
 
     setHostname(alice.doc, "before-outage");
     await waitForDoc(bob.doc, (doc) => hostname(doc) === "before-outage");

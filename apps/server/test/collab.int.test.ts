@@ -2,17 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as Y from "yjs";
 
 import { configRoot, readConfig } from "@bbos/collab";
-import { readBoardLog, type BoardRow } from "@bbos/db";
+import { addMember, findUserByLogin, readBoardLog, type BoardRow } from "@bbos/db";
 
-import { CollabCloseCode } from "../src/collab/close-codes.ts";
+import { CollabCloseCode, PermissionDeniedReason } from "../src/collab/close-codes.ts";
 import { documentFromStore } from "../src/collab/stored-document.ts";
 import {
   connectBoard,
   createBoardWithContent,
   openRawSocket,
+  recordDeniedReasons,
   waitForDoc,
 } from "./collab-clients.ts";
-import { startTestServer, type TestServer } from "./start-test-server.ts";
+import { signIn, startTestServer, type TestServer } from "./start-test-server.ts";
 
 function hostname(doc: Y.Doc): unknown {
   return (readConfig(doc).system as { hostname?: unknown } | undefined)?.hostname;
@@ -125,5 +126,102 @@ describe("collab endpoint", () => {
     using client = connectBoard(server.url, board.id);
     await client.synced;
     expect(hostname(client.doc)).toBe("edited-by-alice");
+  });
+});
+
+describe("collab endpoint limits and offline edits", () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      collabLimits: { maxDocumentBytes: 16 * 1024, maxConnectionsPerBoard: 2 },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("turns away a connection past the per-board maximum with a retryable code", async () => {
+    const board = await createBoardWithContent(server.db, server.viewer);
+    using first = connectBoard(server.url, board.id);
+    using second = connectBoard(server.url, board.id);
+    await Promise.all([first.synced, second.synced]);
+    const third = openRawSocket(server.url, board.id);
+    expect(await third.closed).toMatchObject({ code: CollabCloseCode.BOARD_FULL });
+  });
+
+  it("closes a connection whose edit would grow the document past its maximum", async () => {
+    const board = await createBoardWithContent(server.db, server.viewer);
+    using client = connectBoard(server.url, board.id);
+    await client.synced;
+    const closed = new Promise<number>((resolve) =>
+      client.provider.once("closed", (event) => resolve(event.code)),
+    );
+    setHostname(client.doc, "x".repeat(20 * 1024));
+    expect(await closed).toBe(CollabCloseCode.DOCUMENT_TOO_LARGE);
+    const { config } = await storedConfig(server, board);
+    expect((config.system as { hostname: string }).hostname).toBe("rock5b-lab");
+  });
+
+  it("merges edits a client made while disconnected with what others did meanwhile", async () => {
+    const board = await createBoardWithContent(server.db, server.viewer);
+    using offline = connectBoard(server.url, board.id);
+    using online = connectBoard(server.url, board.id);
+    await Promise.all([offline.synced, online.synced]);
+
+    offline.provider.disconnect();
+    setHostname(offline.doc, "edited-offline");
+    (configRoot(online.doc).get("os") as Y.Map<unknown>).set("release", "trixie");
+    await expect.poll(async () => (await storedConfig(server, board)).updates).toBe(2);
+
+    offline.provider.connect();
+    const merged = (doc: Y.Doc) =>
+      hostname(doc) === "edited-offline" &&
+      (readConfig(doc).os as { release: string }).release === "trixie";
+    await Promise.all([waitForDoc(offline.doc, merged), waitForDoc(online.doc, merged)]);
+  });
+});
+
+describe("collab access by role", () => {
+  let server: TestServer;
+  let board: BoardRow;
+  const cookies: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer({ auth: { mode: "dev" } });
+    for (const login of ["owner", "viewer", "outsider"]) {
+      cookies[login] = await signIn(server.url, login);
+    }
+    const owner = await findUserByLogin(server.db, "owner");
+    const viewer = await findUserByLogin(server.db, "viewer");
+    if (!owner || !viewer) throw new Error("dev login created no users");
+    board = await createBoardWithContent(server.db, owner);
+    await addMember(server.db, board.projectId, viewer.id, "VIEWER");
+  });
+  afterAll(() => server.close());
+
+  it("refuses a connection without a session with 4401", async () => {
+    const anonymous = openRawSocket(server.url, board.id);
+    expect(await anonymous.closed).toMatchObject({ code: CollabCloseCode.UNAUTHENTICATED });
+  });
+
+  it("refuses a user outside the board's project as if the board did not exist", async () => {
+    const outsider = openRawSocket(server.url, board.id, { cookie: cookies.outsider ?? "" });
+    expect(await outsider.closed).toMatchObject({ code: CollabCloseCode.BOARD_NOT_FOUND });
+  });
+
+  it("gives a viewer the document read-only: its edits are refused and reach nobody", async () => {
+    using owner = connectBoard(server.url, board.id, { cookie: cookies.owner ?? "" });
+    using viewer = connectBoard(server.url, board.id, { cookie: cookies.viewer ?? "" });
+    await Promise.all([owner.synced, viewer.synced]);
+    const denied = recordDeniedReasons(viewer);
+
+    setHostname(viewer.doc, "viewer-was-here");
+    await expect.poll(() => denied).toContain(PermissionDeniedReason.READ_ONLY);
+    setHostname(owner.doc, "owner-edit");
+    await expect
+      .poll(async () => (await storedConfig(server, board)).config.system)
+      .toMatchObject({
+        hostname: "owner-edit",
+      });
+    expect(hostname(owner.doc)).toBe("owner-edit");
   });
 });

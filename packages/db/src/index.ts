@@ -5,6 +5,7 @@ export { transaction } from "./transaction.ts";
 export {
   ensureDevUser,
   ensureLocalUser,
+  findUserByLogin,
   upsertGithubUser,
   type GithubIdentity,
   type UserRow,

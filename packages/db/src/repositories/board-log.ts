@@ -77,18 +77,19 @@ export async function appendBoardUpdates(
 
 /**
  * Folds the board's logged updates into its state, in one transaction: `merge` gets the stored
- * state and the updates in order and returns the new state. The board row is locked first, so
- * compactions of one board from several processes run one after the other, and each folds only
- * what the one before left.
+ * state and the updates in order and returns the new state. The board row is locked first
+ * (`FOR NO KEY UPDATE`), so compactions of one board from several processes run one after the
+ * other and each folds only what the one before left, while appends (whose foreign-key check
+ * takes a weaker lock) go on. Updates appended during a compaction stay in the log for the next.
  */
 export function compactBoardLog(
   db: DbClient,
   boardId: BoardId,
-  merge: (state: Uint8Array | null, updates: Uint8Array[]) => Uint8Array,
+  merge: (state: Uint8Array | null, updates: Uint8Array[]) => Uint8Array | Promise<Uint8Array>,
 ): Promise<{ folded: number; stateBytes: number }> {
   return transaction(db, async (tx) => {
     const locked = await tx.$queryRaw<{ state: Uint8Array | null }[]>`
-      SELECT "state" FROM "Board" WHERE "id" = ${boardId}::uuid FOR UPDATE`;
+      SELECT "state" FROM "Board" WHERE "id" = ${boardId}::uuid FOR NO KEY UPDATE`;
     const board = locked[0];
     if (!board) return { folded: 0, stateBytes: 0 };
     const updates = await tx.boardUpdate.findMany({
@@ -98,7 +99,7 @@ export function compactBoardLog(
     });
     const last = updates.at(-1);
     if (!last) return { folded: 0, stateBytes: board.state?.byteLength ?? 0 };
-    const state = merge(
+    const state = await merge(
       board.state,
       updates.map((row) => row.update),
     );
