@@ -86,4 +86,20 @@ describe("board update log", () => {
     expect(log?.updates).toEqual([]);
     expect(log?.state).toEqual(Uint8Array.of(1, 2, 3, 4));
   });
+
+  it("reads state and log from one snapshot, so a compaction never hides folded updates", async () => {
+    const { owner, board: target } = await board();
+    const seen: number[] = [];
+    for (let round = 1; round <= 40; round++) {
+      await appendBoardUpdates(db, target.id, [{ update: Uint8Array.of(round), userId: owner.id }]);
+      // Reads from the other pool race the compaction; each must see every byte so far.
+      const reads = Array.from({ length: 4 }, () =>
+        readBoardLog(other, target.id).then((log) => {
+          seen.push((log?.state?.length ?? 0) + (log?.updates.length ?? 0) - round);
+        }),
+      );
+      await Promise.all([compactBoardLog(db, target.id, concatenate), ...reads]);
+    }
+    expect(seen.filter((missing) => missing !== 0)).toEqual([]);
+  });
 });

@@ -20,8 +20,18 @@ export interface BoardLog {
   lastUpdateId: bigint;
 }
 
-/** The board's stored document, or null when there is no such board. */
-export async function readBoardLog(db: DbClient, boardId: BoardId): Promise<BoardLog | null> {
+/**
+ * The board's stored document, or null when there is no such board. State and log are read from
+ * one snapshot (REPEATABLE READ): the two are separate queries, and a compaction committing
+ * between them would otherwise leave the old state without the folded updates.
+ */
+export function readBoardLog(db: DbClient, boardId: BoardId): Promise<BoardLog | null> {
+  return "$transaction" in db
+    ? db.$transaction((tx) => readLog(tx, boardId), { isolationLevel: "RepeatableRead" })
+    : readLog(db, boardId);
+}
+
+async function readLog(db: DbClient, boardId: BoardId): Promise<BoardLog | null> {
   const board = await db.board.findUnique({
     where: { id: boardId },
     select: {
