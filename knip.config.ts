@@ -13,8 +13,8 @@ const config: KnipConfig = {
       project: ["scripts/**/*.ts", "tooling/**/*.mjs"],
     },
     "apps/server": {
-      entry: ["bench/*.bench.ts"],
-      project: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
+      entry: ["bench/*.bench.ts", "scripts/*.ts"],
+      project: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts", "scripts/**/*.ts"],
       // Declared for the bundle: esbuild keeps them external, and tooling/build-node-app.mjs
       // checks that the app resolves the versions the bundled @bbos/core imports.
       ignoreDependencies: ["ajv", "ajv-formats"],

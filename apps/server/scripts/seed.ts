@@ -1,7 +1,18 @@
-// Demo data for a fresh installation: the local user, a project and two boards. Idempotent:
-// running it again changes nothing that exists.
-import { createProject, ensureLocalUser } from "../src/index.ts";
-import { createDb } from "../src/client.ts";
+// Demo data for a fresh installation: the local user, a project and two boards whose documents
+// start from the catalogue's defaults (valid out of the box). Idempotent: running it again
+// changes nothing that exists.
+import { defaultBoardConfig } from "@bbos/core";
+import {
+  createBoard,
+  createProject,
+  ensureLocalUser,
+  findProjectBySlug,
+  isUniqueViolation,
+} from "@bbos/db";
+import { createDb } from "@bbos/db/client";
+import { boardCatalogue, boardConfigSchemas, latestBoardConfigSchemaId } from "@bbos/schemas";
+
+import { encodeConfigState } from "../src/collab/stored-document.ts";
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -9,30 +20,39 @@ if (!url) {
   process.exit(1);
 }
 
+const demoBoards = [
+  { name: "Rock 5B server", catalogueBoardId: "rock-5b" },
+  { name: "QEMU arm64 (boots in CI)", catalogueBoardId: "qemu-arm64" },
+];
+
 const db = createDb({ url, maxConnections: 1 });
 try {
   const user = await ensureLocalUser(db, process.env.LOCAL_USER_LOGIN ?? "demo");
-  const existing = await db.project.findUnique({ where: { slug: "demo" }, select: { id: true } });
-  const project =
-    existing ??
-    (await createProject(db, {
-      slug: "demo",
-      name: "Demo boards",
-      ownerId: user.id,
-      description: "Example configurations to try BBOS with.",
-    }));
-  const boards = [
-    { name: "Rock 5B server", schemaId: "board-config/1" },
-    { name: "QEMU arm64 (boots in CI)", schemaId: "board-config/1" },
-  ];
-  for (const board of boards) {
-    await db.board.upsert({
-      where: { projectId_name: { projectId: project.id, name: board.name } },
-      create: { projectId: project.id, ...board },
-      update: {},
-    });
+  const existing = await findProjectBySlug(db, "demo");
+  const projectId =
+    existing?.id ??
+    (
+      await createProject(db, {
+        slug: "demo",
+        name: "Demo boards",
+        ownerId: user.id,
+        description: "Example configurations to try BBOS with.",
+      })
+    ).id;
+  const schemaId = latestBoardConfigSchemaId;
+  let created = 0;
+  for (const { name, catalogueBoardId } of demoBoards) {
+    const target = boardCatalogue.boards.find((board) => board.id === catalogueBoardId);
+    if (!target) throw new Error(`the catalogue has no board ${catalogueBoardId}`);
+    const config = defaultBoardConfig(boardConfigSchemas[schemaId], target, boardCatalogue);
+    try {
+      await createBoard(db, { projectId, name, schemaId, state: encodeConfigState(config) });
+      created++;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
   }
-  console.log(`seeded project "demo" with ${boards.length} boards for user ${user.login}`);
+  console.log(`seeded project "demo" (${created} new boards) for user ${user.login}`);
 } finally {
   await db.$disconnect();
 }

@@ -68,6 +68,18 @@ describe("readServerEnv", () => {
     expect(problems).toThrowError(/\n {2}AUTH_MODE: dev lets anyone sign in as anyone/);
   });
 
+  it("reads the extra WebSocket origins as a list and refuses one with a path", () => {
+    const base = { DATABASE_URL: "postgres://x/y" };
+    expect(readServerEnv(base).ALLOWED_ORIGINS).toEqual([]);
+    expect(
+      readServerEnv({ ...base, ALLOWED_ORIGINS: "http://localhost:5173, https://bbos.example" })
+        .ALLOWED_ORIGINS,
+    ).toEqual(["http://localhost:5173", "https://bbos.example"]);
+    expect(() => readServerEnv({ ...base, ALLOWED_ORIGINS: "https://bbos.example/app" })).toThrow(
+      /ALLOWED_ORIGINS/,
+    );
+  });
+
   it("rejects a REDIS_PREFIX that would split keys", () => {
     expect(() => readServerEnv({ DATABASE_URL: "postgres://x/y", REDIS_PREFIX: "a:b" })).toThrow(
       /REDIS_PREFIX: must be 1–64 letters/,

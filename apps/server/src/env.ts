@@ -31,6 +31,24 @@ const variables = {
     .string()
     .regex(/^[a-zA-Z0-9-]{1,39}$/, "must be a GitHub-style login")
     .default("demo"),
+  /**
+   * Origins besides the server's own whose pages may open WebSockets with the user's cookie,
+   * comma-separated (e.g. a separate web dev server). Each must be scheme://host[:port].
+   */
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.url().regex(/^https?:\/\/[^/]+$/, "must be scheme://host[:port] without a path")),
+    )
+    .default([]),
+  /** Largest collab (Yjs) WebSocket message, in bytes. @defaultValue 1 MiB */
+  COLLAB_MAX_MESSAGE_BYTES: wholeNumber(1024).default(1024 * 1024),
   /** Set by npm when started through `npm start`; reported by `health`. */
   npm_package_version: z.string().default("dev"),
 };

@@ -49,6 +49,8 @@ try {
     introspection: env.GRAPHQL_INTROSPECTION,
     redisPrefix: env.REDIS_PREFIX,
     auth: await authOptions(),
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    collabLimits: { maxMessageBytes: env.COLLAB_MAX_MESSAGE_BYTES },
   });
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down");

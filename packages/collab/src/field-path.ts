@@ -1,4 +1,5 @@
-import { DomainError } from "@bbos/core";
+// The errors entry alone: the browser bundle need not carry the validator.
+import { DomainError } from "@bbos/core/errors";
 
 import { formatJsonPointer, parseJsonPointer } from "./internal/json-pointer.ts";
 

@@ -31,3 +31,11 @@ export function isProjectId(value: string): value is ProjectId {
 export function isBoardId(value: string): value is BoardId {
   return UUID.test(value);
 }
+
+/** The id of a ConfigVersion row. */
+export type ConfigVersionId = string & { readonly __brand: "ConfigVersionId" };
+
+/** True if `value` is shaped like a config version id (a UUID); see {@link isProjectId}. */
+export function isConfigVersionId(value: string): value is ConfigVersionId {
+  return UUID.test(value);
+}

@@ -17,9 +17,11 @@ export { defaultConfigValidator } from "./default-registry.ts";
 export { DomainError, isDomainError, type DomainErrorCode } from "./errors.ts";
 export {
   isBoardId,
+  isConfigVersionId,
   isProjectId,
   type BoardId,
   type BuildId,
+  type ConfigVersionId,
   type ProjectId,
   type UserId,
 } from "./ids.ts";
@@ -33,4 +35,5 @@ export {
   type ParseConfigJsonLimits,
 } from "./safe-json.ts";
 export { migrateConfig, type MigratableConfig, type SchemaMigration } from "./schema-migrations.ts";
+export { sha256Hex } from "./sha256-hex.ts";
 export type { ValidationIssue, ValidationResult, ValidationSeverity } from "./validation-result.ts";

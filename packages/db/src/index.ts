@@ -13,6 +13,7 @@ export {
 export {
   addMember,
   createProject,
+  findProjectBySlug,
   findProjectForUser,
   listProjectsForUser,
   type CreateProjectInput,
@@ -22,6 +23,7 @@ export {
 export {
   createBoard,
   duplicateBoard,
+  findBoard,
   findBoardForUser,
   listBoardsByProject,
   renameBoard,
@@ -50,3 +52,14 @@ export {
   type LiveSession,
   type SessionExpiry,
 } from "./repositories/sessions.ts";
+export {
+  createConfigVersion,
+  findVersionByContentHash,
+  findVersionForUser,
+  findVersionsById,
+  listVersionsByBoard,
+  type ConfigVersionRow,
+  type CreateConfigVersionInput,
+  type MemberVersionRow,
+  type VersionWithConfigRow,
+} from "./repositories/versions.ts";

@@ -128,6 +128,8 @@ export function createBoardRoom({
   const awareness = new awarenessProtocol.Awareness(doc);
   awareness.setLocalState(null);
   const connections = new Set<Connection>();
+  /** Who wants to hear of every change (live validation); they keep the room open too. */
+  const watchers = new Set<() => void>();
   const clientOwners = new Map<number, Connection>();
   const log = logger.child({ boardId });
 
@@ -149,6 +151,7 @@ export function createBoardRoom({
   }
 
   doc.on("update", (update: Uint8Array, origin: unknown) => {
+    for (const watcher of watchers) watcher();
     // The sender has it already; anything else (a restore, another API node) goes to everyone.
     const sender = connections.has(origin as Connection) ? (origin as Connection) : undefined;
     broadcast(updateMessage(update), sender);
@@ -318,14 +321,30 @@ export function createBoardRoom({
     }
   }
 
+  const idle = () => connections.size === 0 && watchers.size === 0;
+
+  function destroy(): void {
+    unsubscribe();
+    clearTimeout(idleTimer);
+    awareness.destroy();
+    doc.destroy();
+  }
+
+  /** Unloads the room once nobody is on it, after folding its log. */
+  function closeIfIdle(): void {
+    if (!idle()) return;
+    void compact().then(() => {
+      if (!idle() || doc.isDestroyed) return;
+      onEmpty();
+      destroy();
+    });
+  }
+
   function leave(connection: Connection): void {
     if (!connections.delete(connection)) return;
     for (const clientId of connection.clientIds) clientOwners.delete(clientId);
     awarenessProtocol.removeAwarenessStates(awareness, [...connection.clientIds], null);
-    if (connections.size > 0) return;
-    void compact().then(() => {
-      if (connections.size === 0) onEmpty();
-    });
+    closeIfIdle();
   }
 
   return {
@@ -353,6 +372,17 @@ export function createBoardRoom({
       } else if (!storage.available) {
         send(connection, permissionDeniedMessage(PermissionDeniedReason.STORAGE_UNAVAILABLE));
       }
+    },
+
+    /**
+     * Calls `listener` after every change of the document, from any client or node, until the
+     * returned function is called; the room stays open meanwhile.
+     */
+    watch(listener: () => void): () => void {
+      watchers.add(listener);
+      return () => {
+        if (watchers.delete(listener)) closeIfIdle();
+      };
     },
 
     /** The live document: read it, never change it (changes go through {@link applyStored}). */
@@ -388,10 +418,7 @@ export function createBoardRoom({
         connection.socket.close(CollabCloseCode.GOING_AWAY, "server shutting down");
       }
       await compact();
-      unsubscribe();
-      clearTimeout(idleTimer);
-      awareness.destroy();
-      doc.destroy();
+      if (!doc.isDestroyed) destroy();
     },
   };
 }

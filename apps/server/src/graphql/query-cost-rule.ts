@@ -56,6 +56,11 @@ const FIELD_WEIGHTS: {
     validateConfig: CONFIG_VALIDATION,
     board: DATABASE_QUERY,
     exportBoard: DATABASE_QUERY + BOARD_CONFIG,
+    // The board's access check and its list of versions.
+    versions: 2 * DATABASE_QUERY,
+    // Both versions and the board's access check; both configs read and walked, and the changes
+    // carry values of both.
+    diffVersions: 2 * DATABASE_QUERY + 3 * BOARD_CONFIG,
   },
   // Each checks access (one query) and writes; mutations run one after the other.
   Mutation: {
@@ -66,12 +71,18 @@ const FIELD_WEIGHTS: {
     duplicateBoard: 2 * DATABASE_QUERY + BOARD_CONFIG,
     archiveBoard: 2 * DATABASE_QUERY,
     restoreBoard: 2 * DATABASE_QUERY,
+    // Reads the board's document and validates it, as Board.validation, then stores a version.
+    saveVersion: 3 * DATABASE_QUERY + BOARD_CONFIG + 300,
+    // The version, the board, and the board's document to change.
+    restoreVersion: 3 * DATABASE_QUERY + BOARD_CONFIG,
   },
   // One query for all of a request's projects (DataLoader), but a page per project to send.
   Project: { boards: DATABASE_QUERY },
   // So a page of 100 boards may show each one's config (20,000), and a page of 50 each one's
   // config and validation (35,000). Board configs are far smaller than validateConfig's 1 MB.
   Board: { config: BOARD_CONFIG, validation: BOARD_CONFIG + 300 },
+  // A saved config is as large as a board's, though a page reads all of them in one query.
+  ConfigVersion: { config: BOARD_CONFIG },
   BoardConfigSchema: {
     jsonSchema: documentCost((entry) => entry.schema),
     uiSchema: documentCost((entry) => entry.uiSchema),

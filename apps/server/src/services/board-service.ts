@@ -5,7 +5,6 @@ import {
   canonicalJson,
   defaultBoardConfig,
   DomainError,
-  isBoardId,
   isDomainError,
   isProjectId,
   migrateConfig,
@@ -19,7 +18,6 @@ import {
 import {
   createBoard,
   duplicateBoard,
-  findBoardForUser,
   findProjectForUser,
   isUniqueViolation,
   readBoardLog,
@@ -28,7 +26,6 @@ import {
   setBoardSchema,
   type BoardRow,
   type Db,
-  type MemberBoardRow,
   type UserRow,
 } from "@bbos/db";
 import {
@@ -42,6 +39,12 @@ import { readConfig, setConfig } from "@bbos/collab";
 
 import type { CollabHub } from "../collab/collab-hub.ts";
 import { configFromStore, encodeConfigState } from "../collab/stored-document.ts";
+import {
+  BOARD_NOT_FOUND_MESSAGE,
+  createBoardAccess,
+  forbidden,
+  requireViewer,
+} from "./board-access.ts";
 import type { ValidationService } from "./validation-service.ts";
 
 /** Longest board name, in characters. */
@@ -50,21 +53,6 @@ const MAX_NAME_LENGTH = 100;
 const ECHO_LIMIT = 64;
 /** Control characters (C0, DEL, C1): never part of a name shown in lists and tabs. */
 const CONTROL = /\p{Cc}/u;
-
-const NOT_FOUND_MESSAGE = "No such board, or you are not a member of its project.";
-
-/** What each action is called in a refusal. */
-const ACTION_WORDS: Record<ProjectAction, string> = {
-  "project.read": "seeing this project",
-  "board.edit": "creating or changing boards",
-  "board.archive": "archiving or restoring boards",
-  "version.save": "saving versions",
-};
-
-function requireViewer(viewer: UserRow | null): UserRow {
-  if (!viewer) throw new DomainError("UNAUTHENTICATED", "sign in to see boards");
-  return viewer;
-}
 
 function echo(value: string): string {
   return JSON.stringify(value.length > ECHO_LIMIT ? `${value.slice(0, ECHO_LIMIT)}…` : value);
@@ -99,14 +87,6 @@ function refuseWithoutMigration(from: string, to: BoardConfigSchemaId): void {
       { cause: error, details: { field: "schemaId", from, to } },
     );
   }
-}
-
-function forbidden(role: string, action: ProjectAction): DomainError {
-  return new DomainError(
-    "FORBIDDEN",
-    `Your role in this project (${role}) does not allow ${ACTION_WORDS[action]}.`,
-    { details: { role, action } },
-  );
 }
 
 /** Runs a write that may hit the (project, name) unique index, mapping that to CONFLICT. */
@@ -181,13 +161,14 @@ export interface BoardServiceOptions {
  * A board's config is read from its stored Yjs document once per request.
  */
 export function createBoardService({ db, validation, collab }: BoardServiceOptions) {
+  const access = createBoardAccess(db);
   const configs = new DataLoader<BoardId, JsonObject>(
     (ids) =>
       Promise.all(
         ids.map(async (id) => {
           const log = await readBoardLog(db, id);
           // The board was found a moment ago; gone now means deleted with its project.
-          if (!log) throw new DomainError("NOT_FOUND", NOT_FOUND_MESSAGE);
+          if (!log) throw new DomainError("NOT_FOUND", BOARD_NOT_FOUND_MESSAGE);
           return configFromStore(log);
         }),
       ),
@@ -195,24 +176,6 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
     // their configs is bounded by the cost model.
     { batch: false },
   );
-
-  async function findBoard(viewer: UserRow | null, boardId: string) {
-    const user = requireViewer(viewer);
-    // Not a UUID: no such board, rather than a database type error.
-    if (!isBoardId(boardId)) return null;
-    return findBoardForUser(db, boardId, user.id);
-  }
-
-  async function requireBoard(
-    viewer: UserRow | null,
-    boardId: string,
-    action: ProjectAction,
-  ): Promise<MemberBoardRow> {
-    const board = await findBoard(viewer, boardId);
-    if (!board) throw new DomainError("NOT_FOUND", NOT_FOUND_MESSAGE);
-    if (!can(board.role, action)) throw forbidden(board.role, action);
-    return board;
-  }
 
   async function requireProject(
     viewer: UserRow | null,
@@ -228,15 +191,6 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
     }
     if (!can(project.role, action)) throw forbidden(project.role, action);
     return project.id;
-  }
-
-  async function readableBoard(
-    viewer: UserRow | null,
-    boardId: string,
-  ): Promise<MemberBoardRow | null> {
-    const board = await findBoard(viewer, boardId);
-    if (board && !can(board.role, "project.read")) throw forbidden(board.role, "project.read");
-    return board;
   }
 
   function configOf(board: BoardRow): Promise<JsonObject> {
@@ -263,7 +217,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
 
   return {
     /** The board if the viewer may see it; null when absent or hidden. Archived boards too. */
-    get: readableBoard,
+    get: (viewer: UserRow | null, boardId: string) => access.readable(viewer, boardId),
 
     /** The config the board's document holds. The caller has checked access to the board. */
     config: configOf,
@@ -273,7 +227,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
 
     /** The board's config as canonical JSON (RFC 8785), or null as for {@link get}. */
     async export(viewer: UserRow | null, boardId: string): Promise<string | null> {
-      const board = await readableBoard(viewer, boardId);
+      const board = await access.readable(viewer, boardId);
       return board ? canonicalJson(await configOf(board)) : null;
     },
 
@@ -332,7 +286,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
 
     /** @throws DomainError `CONFLICT` for an archived board or a name taken in the project. */
     async rename(viewer: UserRow | null, boardId: string, newName: string): Promise<BoardRow> {
-      const board = await requireBoard(viewer, boardId, "board.edit");
+      const board = await access.require(viewer, boardId, "board.edit");
       refuseArchived(board, "renaming");
       const name = parseBoardName(newName);
       if (name === board.name) return board;
@@ -345,7 +299,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
      * @throws DomainError `CONFLICT` for an archived board or a name taken in the project.
      */
     async duplicate(viewer: UserRow | null, boardId: string, newName: string): Promise<BoardRow> {
-      const source = await requireBoard(viewer, boardId, "board.edit");
+      const source = await access.require(viewer, boardId, "board.edit");
       refuseArchived(source, "duplicating");
       const name = parseBoardName(newName);
       const config = await configOf(source);
@@ -358,7 +312,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
 
     /** Hides the board from `Project.boards`; archiving an archived board changes nothing. */
     async archive(viewer: UserRow | null, boardId: string): Promise<BoardRow> {
-      const board = await requireBoard(viewer, boardId, "board.archive");
+      const board = await access.require(viewer, boardId, "board.archive");
       if (board.archivedAt !== null) return board;
       return setBoardArchived(db, board.id, new Date());
     },
@@ -377,7 +331,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
       boardId: string,
       schemaId?: BoardConfigSchemaId | null,
     ): Promise<{ board: BoardRow; validation: ValidationResult }> {
-      const board = await requireBoard(viewer, boardId, "board.edit");
+      const board = await access.require(viewer, boardId, "board.edit");
       refuseArchived(board, "upgrading");
       const target = schemaId ?? latestBoardConfigSchemaId;
       if (board.schemaId !== target) {
@@ -402,7 +356,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
 
     /** Lists the board again; restoring a board that is not archived changes nothing. */
     async restore(viewer: UserRow | null, boardId: string): Promise<BoardRow> {
-      const board = await requireBoard(viewer, boardId, "board.archive");
+      const board = await access.require(viewer, boardId, "board.archive");
       if (board.archivedAt === null) return board;
       return setBoardArchived(db, board.id, null);
     },

@@ -5,7 +5,9 @@ import type { CollabHub } from "../collab/collab-hub.ts";
 import type { Logger } from "../logger.ts";
 import { createBoardService, type BoardService } from "./board-service.ts";
 import { createProjectService, type ProjectService } from "./project-service.ts";
+import { createLiveValidation, type LiveValidation } from "./live-validation.ts";
 import { createValidationService, type ValidationService } from "./validation-service.ts";
+import { createVersionService, type VersionService } from "./version-service.ts";
 
 /** What the use cases are built from; main.ts (or a test) owns the connections. */
 export interface ServiceDependencies {
@@ -21,6 +23,9 @@ export interface RequestServices {
   boards: BoardService;
   projects: ProjectService;
   validation: ValidationService;
+  versions: VersionService;
+  /** Process-wide: one watch per board, whoever subscribes. */
+  liveValidation: LiveValidation;
 }
 
 /**
@@ -29,12 +34,15 @@ export interface RequestServices {
  */
 export function createServices({ db, validator, log, collab }: ServiceDependencies) {
   const validation = createValidationService({ validator, log });
+  const liveValidation = createLiveValidation({ db, collab, validation, log });
   return {
     forRequest(): RequestServices {
       return {
         boards: createBoardService({ db, validation, collab }),
         projects: createProjectService(db),
         validation,
+        versions: createVersionService({ db, validation, collab }),
+        liveValidation,
       };
     },
   };

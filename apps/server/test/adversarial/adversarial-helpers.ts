@@ -212,8 +212,9 @@ function namesOf(schema: GraphQLSchema) {
 
 export interface DocumentGeneratorOptions {
   /**
-   * Ids of records that exist (a project of the viewer's, one of its boards), used among the
-   * `ID` values so that mutations get past "not found" to what they do. @defaultValue none
+   * Ids of records that exist (a project of the viewer's, one of its boards, a version of it),
+   * used among the `ID` values so that mutations get past "not found" to what they do.
+   * @defaultValue none
    */
   ids?: readonly string[];
 }

@@ -3,8 +3,11 @@
 // and damaged syntax. Whatever the document, the answer is never a 5xx or INTERNAL_SERVER_ERROR.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { defaultBoardConfig } from "@bbos/core";
 import { createBoard, createProject } from "@bbos/db";
+import { boardCatalogue, boardConfigSchemas } from "@bbos/schemas";
 
+import { encodeConfigState } from "../../src/collab/stored-document.ts";
 import type { TestServer } from "../start-test-server.ts";
 import {
   capturedLog,
@@ -20,7 +23,10 @@ const DOCUMENTS = 300;
 describe("GraphQL over HTTP, fuzzed", () => {
   const captured = capturedLog();
   let server: TestServer;
-  /** A project of the viewer's and one of its boards, so that mutations reach their work. */
+  /**
+   * A project of the viewer's, one of its boards (with a valid config) and a saved version of
+   * it, so that mutations reach their work.
+   */
   let ids: string[];
 
   beforeAll(async () => {
@@ -30,12 +36,23 @@ describe("GraphQL over HTTP, fuzzed", () => {
       name: "Fuzzed",
       ownerId: server.viewer.id,
     });
+    const target = boardCatalogue.boards.find((entry) => entry.id === "qemu-arm64");
+    if (!target) throw new Error("qemu-arm64 is not in the catalogue");
+    const config = defaultBoardConfig(boardConfigSchemas["board-config/2"], target, boardCatalogue);
     const board = await createBoard(server.db, {
       projectId: project.id,
       name: "fuzzed",
       schemaId: "board-config/2",
+      state: encodeConfigState(config),
     });
-    ids = [project.id, board.id];
+    const saved = await post(server.url, {
+      query: "mutation ($id: ID!) { saveVersion(input: { boardId: $id }) { version { id } } }",
+      variables: { id: board.id },
+    });
+    const version = (saved.data as { saveVersion: { version: { id: string } | null } }).saveVersion
+      .version;
+    if (!version) throw new Error(`saveVersion failed: ${saved.text}`);
+    ids = [project.id, board.id, version.id];
   });
   afterAll(() => server?.close());
 

@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from "@bbos/core";
-import { DomainError } from "@bbos/core";
+// The errors entry alone: the browser bundle need not carry the validator.
+import { DomainError } from "@bbos/core/errors";
 
 import {
   formatJsonPointer,

@@ -83,6 +83,12 @@ export async function findBoardForUser(
   return { ...(board as BoardRow), role: membership.role };
 }
 
+/** The board, whoever asks (callers have checked access), or null. */
+export async function findBoard(db: DbClient, boardId: BoardId): Promise<BoardRow | null> {
+  const row = await db.board.findUnique({ where: { id: boardId }, select: boardSelect });
+  return row as BoardRow | null;
+}
+
 /** Renames the board; a name taken in the project fails with P2002 (`isUniqueViolation`). */
 export async function renameBoard(db: DbClient, boardId: BoardId, name: string): Promise<BoardRow> {
   const row = await db.board.update({

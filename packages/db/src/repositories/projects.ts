@@ -39,6 +39,12 @@ export async function createProject(db: DbClient, input: CreateProjectInput): Pr
   return row as ProjectRow;
 }
 
+/** The project with this slug (unique), or null. */
+export async function findProjectBySlug(db: DbClient, slug: string): Promise<ProjectRow | null> {
+  const row = await db.project.findUnique({ where: { slug }, select: projectSelect });
+  return row as ProjectRow | null;
+}
+
 /** A project as one member sees it: with that member's role. */
 export type MemberProjectRow = ProjectRow & { role: Role };
 

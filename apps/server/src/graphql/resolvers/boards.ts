@@ -1,10 +1,14 @@
 import type { BoardRow } from "@bbos/db";
 
+import { DomainError } from "@bbos/core";
+
 import type {
   BoardResolvers,
   MutationResolvers,
   QueryResolvers,
+  SubscriptionResolvers,
 } from "../../../generated/graphql.ts";
+import { abortableIterator } from "../abortable-iterator.ts";
 import type { ResolversFor } from "../resolvers-for.ts";
 
 export const boardQueries = {
@@ -32,6 +36,25 @@ export const boardMutations = {
   upgradeBoardSchema: (_, { input }, { viewer, services }) =>
     services.boards.upgradeSchema(viewer, input.boardId, input.schemaId),
 } satisfies MutationResolvers;
+
+export const boardSubscriptions = {
+  boardValidation: {
+    async subscribe(_, { boardId }, { viewer, services }) {
+      const board = await services.boards.get(viewer, boardId);
+      if (!board) {
+        throw new DomainError(
+          "NOT_FOUND",
+          "No such board, or you are not a member of its project.",
+        );
+      }
+      return abortableIterator(async function* (signal) {
+        for await (const verdict of services.liveValidation.verdicts(board.id, signal)) {
+          yield { boardValidation: verdict };
+        }
+      });
+    },
+  },
+} satisfies SubscriptionResolvers;
 
 /** Only boards the viewer may read reach these (board(id) and Project.boards check that). */
 export const Board = {

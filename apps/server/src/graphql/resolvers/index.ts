@@ -6,7 +6,7 @@ import type {
   Resolvers,
   SubscriptionResolvers,
 } from "../../../generated/graphql.ts";
-import { Board, boardMutations, boardQueries } from "./boards.ts";
+import { Board, boardMutations, boardQueries, boardSubscriptions } from "./boards.ts";
 import {
   BoardConfigSchema,
   BoardConfigSchemaIdScalar,
@@ -15,6 +15,13 @@ import {
 import { catalogueEnums, catalogueQueries } from "./catalogue.ts";
 import { Project, projectQueries } from "./projects.ts";
 import { serverTime } from "./server-time.ts";
+import {
+  ChangeKind,
+  ConfigChange,
+  ConfigVersion,
+  versionMutations,
+  versionQueries,
+} from "./versions.ts";
 
 /** Every resolver, one domain per file; `Required` makes a root field without one a type error. */
 export const resolvers = {
@@ -24,16 +31,20 @@ export const resolvers = {
   HealthStatus: { OK: "ok" },
   Severity: { ERROR: "error", WARNING: "warning" },
   ...catalogueEnums,
+  ChangeKind,
   Query: {
     health: (_, __, { version }) => ({ status: "ok", version }),
     ...projectQueries,
     ...boardConfigQueries,
     ...catalogueQueries,
     ...boardQueries,
+    ...versionQueries,
   } satisfies Required<QueryResolvers>,
-  Mutation: { ...boardMutations } satisfies Required<MutationResolvers>,
-  Subscription: { serverTime } satisfies Required<SubscriptionResolvers>,
+  Mutation: { ...boardMutations, ...versionMutations } satisfies Required<MutationResolvers>,
+  Subscription: { serverTime, ...boardSubscriptions } satisfies Required<SubscriptionResolvers>,
   Project,
   Board,
   BoardConfigSchema,
+  ConfigVersion,
+  ConfigChange,
 } satisfies Resolvers;

@@ -2,6 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 import { DomainError } from "@bbos/core";
 
+import { abortableIterator } from "../abortable-iterator.ts";
+
 const MIN_INTERVAL_MS = 100;
 /** A slower clock proves nothing more, and Int allows a subscription to hold its timer 24 days. */
 const MAX_INTERVAL_MS = 60_000;
@@ -29,18 +31,6 @@ export const serverTime = {
         `intervalMs must be an integer from ${MIN_INTERVAL_MS} to ${MAX_INTERVAL_MS}`,
       );
     }
-    const stop = new AbortController();
-    const iterator = ticks(intervalMs, stop.signal);
-    // graphql-ws calls return() on unsubscribe or disconnect; abort the pending sleep then.
-    return {
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-      next: () => iterator.next(),
-      return: () => {
-        stop.abort();
-        return iterator.return(undefined);
-      },
-    };
+    return abortableIterator((signal) => ticks(intervalMs, signal));
   },
 };
