@@ -1,7 +1,7 @@
 import type { UiSchema } from "@rjsf/utils";
 import { fireEvent, render, screen, within } from "@testing-library/react";
 import { useState } from "react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { boardConfigSchemas } from "@bbos/schemas";
 
@@ -60,5 +60,42 @@ describe("BoardConfigForm", () => {
       within(hostnameField(container)).findByText(/must match pattern/, {}, { timeout: 200 }),
     ).rejects.toThrow();
     expect(screen.queryAllByText(/must match pattern/)).toHaveLength(0);
+  });
+
+  it("reports only the user's edits: showing a config, or a new one, never calls onChange", () => {
+    const onChange = vi.fn();
+    const props = { schema, uiSchema: uiSchema as UiSchema, onChange };
+    // `start` lacks every optional section, whose defaults the form fills in.
+    const { container, rerender } = render(<BoardConfigForm {...props} config={start} />);
+    rerender(
+      <BoardConfigForm {...props} config={{ ...start, system: { hostname: "remote-edit" } }} />,
+    );
+    const input = container.querySelector<HTMLInputElement>("#root_system_hostname");
+    expect(input?.value).toBe("remote-edit");
+    expect(onChange).not.toHaveBeenCalled();
+
+    if (!input) throw new Error("no hostname input");
+    fireEvent.change(input, { target: { value: "typed" } });
+    expect(onChange).toHaveBeenCalledTimes(1);
+    // The edit carries the form as shown, defaults included.
+    expect(onChange.mock.calls[0]?.[0]).toMatchObject({
+      system: { hostname: "typed" },
+      kernel: { cmdline: "", overlays: [] },
+    });
+  });
+
+  it("renders every field disabled when asked", () => {
+    const { container } = render(
+      <BoardConfigForm
+        schema={schema}
+        uiSchema={uiSchema as UiSchema}
+        config={start}
+        onChange={() => undefined}
+        disabled
+      />,
+    );
+    const inputs = [...container.querySelectorAll("input, select, textarea")];
+    expect(inputs.length).toBeGreaterThan(5);
+    expect(inputs.every((element) => (element as HTMLInputElement).disabled)).toBe(true);
   });
 });

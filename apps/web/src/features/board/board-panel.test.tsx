@@ -1,0 +1,175 @@
+import { act, fireEvent, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+
+import { configRoot, readConfig } from "@bbos/collab";
+import { boardConfigSchemas } from "@bbos/schemas";
+import typical from "@bbos/schemas/examples/typical.json" with { type: "json" };
+
+import {
+  connectAndSync,
+  denyEdits,
+  offlineProviders,
+  receiveFromServer,
+  receivePresence,
+  serverDoc,
+} from "../../../test/offline-provider";
+import { renderWithQuery } from "../../../test/render-with-query";
+import { stubGraphQL } from "../../../test/stub-graphql";
+import { BoardPanel, connectionLabel } from "./board-panel";
+import { useBoardSelectionStore } from "./board-selection-store";
+
+const v1 = boardConfigSchemas["board-config/1"];
+
+function openBoard() {
+  stubGraphQL(() => ({
+    data: {
+      boardConfigSchema: { id: v1.id, jsonSchema: v1.schema, uiSchema: v1.uiSchema },
+    },
+  }));
+  useBoardSelectionStore.getState().selectBoard({
+    projectId: "p1",
+    projectName: "Lab",
+    boardId: "b1",
+    boardName: "rock-5b lab",
+    schemaId: v1.id,
+  });
+  const providers = offlineProviders();
+  const view = renderWithQuery(<BoardPanel createProvider={providers.create} />);
+  return { ...view, providers, provider: () => providers.last() };
+}
+
+async function hostnameInput(): Promise<HTMLInputElement> {
+  const input = await screen.findByLabelText(/^Host name/);
+  if (!(input instanceof HTMLInputElement)) throw new Error("the hostname field is no input");
+  return input;
+}
+
+afterEach(() => {
+  useBoardSelectionStore.getState().clearSelection();
+});
+
+describe("BoardPanel", () => {
+  it("says Connecting… until the first sync, then shows the board's config, live", async () => {
+    const { provider } = openBoard();
+    expect(await screen.findByText("Connecting…")).toBeTruthy();
+    expect(document.querySelector("#root_system_hostname")).toBeNull();
+
+    receiveFromServer(provider(), serverDoc(typical));
+    connectAndSync(provider());
+    expect((await hostnameInput()).value).toBe("rock5b-lab");
+    expect(screen.getByRole("status", { name: "Connection" }).textContent).toBe("Live");
+    expect(screen.getByText("Only you")).toBeTruthy();
+  });
+
+  it("writes the user's edits to the document, and shows remote edits in the form", async () => {
+    const { provider } = openBoard();
+    const server = serverDoc(typical);
+    receiveFromServer(provider(), server);
+    connectAndSync(provider());
+    const input = await hostnameInput();
+
+    // Showing the board wrote nothing, not even the schema's defaults.
+    expect(Y.encodeStateVector(provider().doc)).toEqual(Y.encodeStateVector(server));
+
+    fireEvent.change(input, { target: { value: "bench-07" } });
+    expect(readConfig(provider().doc)).toMatchObject({ system: { hostname: "bench-07" } });
+
+    (configRoot(server).get("system") as Y.Map<unknown>).set("timezone", "UTC");
+    receiveFromServer(provider(), server);
+    const timezone = document.querySelector<HTMLInputElement>("#root_system_timezone");
+    expect(timezone?.value).toBe("UTC");
+    expect(input.value).toBe("bench-07");
+  });
+
+  it("keeps the form's validation: an invalid hostname shows its error inline", async () => {
+    const { provider } = openBoard();
+    receiveFromServer(provider(), serverDoc(typical));
+    connectAndSync(provider());
+    fireEvent.change(await hostnameInput(), { target: { value: "Not_A_Host!" } });
+    expect(await screen.findByText(/must match pattern/)).toBeTruthy();
+  });
+
+  it("publishes the focused field as a JSON Pointer, and clears it on blur", async () => {
+    const { provider } = openBoard();
+    receiveFromServer(provider(), serverDoc(typical));
+    connectAndSync(provider());
+    const input = await hostnameInput();
+
+    fireEvent.focus(input);
+    expect(provider().awareness.getLocalState()).toMatchObject({ field: "/system/hostname" });
+    fireEvent.blur(input);
+    expect(provider().awareness.getLocalState()).toMatchObject({ field: null });
+  });
+
+  it("shows the others on the board and marks the field each one edits", async () => {
+    const { provider } = openBoard();
+    receiveFromServer(provider(), serverDoc(typical));
+    connectAndSync(provider());
+    await hostnameInput();
+
+    receivePresence(provider(), 4242, {
+      user: { id: "u2", login: "alice", color: "#e6194b" },
+      field: "/system/hostname",
+    });
+    const people = screen.getByRole("list", { name: "People on this board" });
+    expect(within(people).getByRole("listitem").textContent).toBe("AL");
+    expect(within(people).getByRole("listitem").title).toBe("alice, editing /system/hostname");
+    const marked = document.querySelector<HTMLElement>(".field-presence");
+    expect(marked?.dataset.editors).toBe("alice");
+    expect(marked?.querySelector("#root_system_hostname")).not.toBeNull();
+
+    receivePresence(provider(), 4242, null);
+    expect(screen.getByText("Only you")).toBeTruthy();
+    expect(document.querySelector(".field-presence")).toBeNull();
+  });
+
+  it("renders a read-only board disabled, with the server's reason", async () => {
+    const { provider } = openBoard();
+    receiveFromServer(provider(), serverDoc(typical));
+    act(() => provider().emit("status", [{ status: "connected" }]));
+    denyEdits(provider(), "read-only: your role in this project does not allow editing");
+    act(() => provider().emit("sync", [true]));
+
+    expect((await hostnameInput()).disabled).toBe(true);
+    expect(screen.getByRole("note").textContent).toBe(
+      "Read-only: your role in this project does not allow editing",
+    );
+  });
+
+  it("says Reconnecting… and then Offline, keeping the form and its edits", async () => {
+    const { provider } = openBoard();
+    receiveFromServer(provider(), serverDoc(typical));
+    connectAndSync(provider());
+    const input = await hostnameInput();
+    const line = () => screen.getByRole("status", { name: "Connection" }).textContent;
+
+    act(() => provider().emit("connection-close", [null, provider()]));
+    expect(line()).toBe("Reconnecting…");
+    for (let attempt = 0; attempt < 2; attempt++) {
+      act(() => provider().emit("connection-close", [null, provider()]));
+    }
+    expect(line()).toBe("Offline (edits kept)");
+    fireEvent.change(input, { target: { value: "offline-edit" } });
+    expect(readConfig(provider().doc)).toMatchObject({ system: { hostname: "offline-edit" } });
+  });
+});
+
+describe("connectionLabel", () => {
+  const base = { status: "connecting", synced: false, loaded: false, closedReason: null } as const;
+
+  it("names each state of the connection", () => {
+    expect(connectionLabel(base).label).toBe("Connecting…");
+    expect(connectionLabel({ ...base, loaded: true }).label).toBe("Reconnecting…");
+    expect(connectionLabel({ ...base, status: "connected", loaded: true }).label).toBe(
+      "Reconnecting…",
+    );
+    expect(connectionLabel({ ...base, status: "connected", synced: true }).label).toBe("Live");
+    expect(connectionLabel({ ...base, status: "disconnected", loaded: true }).label).toBe(
+      "Offline (edits kept)",
+    );
+    expect(
+      connectionLabel({ ...base, status: "disconnected", closedReason: "you are not signed in" }),
+    ).toEqual({ label: "Disconnected: you are not signed in", tone: "bad" });
+  });
+});
