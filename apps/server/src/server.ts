@@ -21,7 +21,7 @@ import type { Db } from "@bbos/db";
 import type { AuthOptions } from "./auth/auth-options.ts";
 import { authRoutes } from "./auth/auth-routes.ts";
 import { createIdentity } from "./auth/identity.ts";
-import type { CollabLimits } from "./collab/board-room.ts";
+import type { CollabLimits } from "./collab/collab-limits.ts";
 import { createCollabHub } from "./collab/collab-hub.ts";
 import { registerCollab } from "./collab/collab-server.ts";
 import { registerGraphQL } from "./graphql/register-graphql.ts";

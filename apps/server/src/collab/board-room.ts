@@ -1,17 +1,16 @@
 // One open board: its Yjs document, the presence of everyone on it, and their connections.
 //
 // The write path is what makes edits durable. A client's update is appended to the board's log
-// in PostgreSQL first; only once it is stored is it applied to the document, and the document's
-// "update" event relays it to the other clients. An update that could not be stored is neither
-// applied nor relayed: the client still has it, and sends it again when the server asks (sync
-// step 1) after storage is back. Updates are stored in arrival order, in batches while a write
-// is in flight, so one slow write does not cost one round trip per update.
+// in PostgreSQL first (update-log.ts); only once it is stored is it applied to the document, and
+// the document's "update" event relays it to the other clients. An update that could not be
+// stored is neither applied nor relayed: the client still has it, and sends it again when the
+// server asks (sync step 1) after storage is back.
 import type { WebSocket } from "ws";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 
-import type { BoardId, UserId } from "@bbos/core";
-import type { BoardLog, BoardUpdateEntry } from "@bbos/db";
+import type { UserId } from "@bbos/core";
+import type { BoardLog } from "@bbos/db";
 
 import type { Logger } from "../logger.ts";
 import { CollabCloseCode, PermissionDeniedReason } from "./close-codes.ts";
@@ -33,50 +32,9 @@ import {
   type PresenceUser,
 } from "./presence.ts";
 import type { FanoutKind } from "./board-fanout.ts";
+import type { CollabLimits } from "./collab-limits.ts";
+import { createUpdateLog, type BoardStore, type StorageMonitor } from "./update-log.ts";
 import { documentFromStore, type StoredDocument } from "./stored-document.ts";
-
-/** Persistence of board documents: an append-only log and its compaction (see @bbos/db). */
-export interface BoardStore {
-  append(boardId: BoardId, entries: readonly BoardUpdateEntry[]): Promise<bigint[]>;
-  /** Folds the log into the board's state; returns the size of the new state. */
-  compact(boardId: BoardId): Promise<{ stateBytes: number }>;
-}
-
-/** Tells rooms when storage fails and when it is back (one per server, see collab-server.ts). */
-export interface StorageMonitor {
-  failed(error: unknown): void;
-  onRecovered(listener: () => void): () => void;
-  readonly available: boolean;
-}
-
-export interface CollabLimits {
-  /** Largest WebSocket message accepted. @defaultValue 1 MiB */
-  maxMessageBytes: number;
-  /** Largest stored document (compacted state plus log). @defaultValue 16 MiB */
-  maxDocumentBytes: number;
-  /** Sustained messages per second per connection… */
-  messagesPerSecond: number;
-  /** …with bursts up to this many. */
-  messageBurst: number;
-  maxConnectionsPerBoard: number;
-  /** Longest presence state relayed, as JSON. */
-  maxPresenceStateChars: number;
-  /** Compact the log after this many stored updates… */
-  compactEveryUpdates: number;
-  /** …or when the board has had no update for this long. */
-  compactWhenIdleMs: number;
-}
-
-export const DEFAULT_COLLAB_LIMITS: CollabLimits = {
-  maxMessageBytes: 1024 * 1024,
-  maxDocumentBytes: 16 * 1024 * 1024,
-  messagesPerSecond: 100,
-  messageBurst: 400,
-  maxConnectionsPerBoard: 500,
-  maxPresenceStateChars: 4096,
-  compactEveryUpdates: 500,
-  compactWhenIdleMs: 30_000,
-};
 
 export interface JoinOptions {
   userId: UserId;
@@ -90,11 +48,6 @@ interface Connection extends JoinOptions {
   clientIds: Set<number>;
   tokens: number;
   refilledAt: number;
-}
-
-interface QueuedUpdate {
-  connection: Connection;
-  update: Uint8Array;
 }
 
 /** Origin of changes that came from another API node: relayed to local clients only. */
@@ -133,15 +86,6 @@ export function createBoardRoom({
   const clientOwners = new Map<number, Connection>();
   const log = logger.child({ boardId });
 
-  let queue: QueuedUpdate[] = [];
-  let writing = false;
-  let documentBytes =
-    (stored.state?.byteLength ?? 0) +
-    stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
-  let storedSinceCompaction = stored.updates.length;
-  let idleTimer: NodeJS.Timeout | undefined;
-  let compacting: Promise<void> = Promise.resolve();
-
   function send(connection: Connection, message: Uint8Array): void {
     if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(message);
   }
@@ -176,62 +120,24 @@ export function createBoardRoom({
     for (const connection of connections) send(connection, request);
   });
 
-  function compact(): Promise<void> {
-    clearTimeout(idleTimer);
-    compacting = compacting.then(async () => {
-      if (storedSinceCompaction === 0) return;
-      const folded = storedSinceCompaction;
-      try {
-        const { stateBytes } = await store.compact(boardId);
-        storedSinceCompaction -= folded;
-        documentBytes = stateBytes;
-      } catch (error) {
-        log.warn({ err: error }, "compacting the board's update log failed; will retry");
+  const updates = createUpdateLog<Connection>({
+    boardId,
+    stored,
+    store,
+    storage,
+    limits,
+    log,
+    onStored(batch) {
+      for (const { source, update } of batch) Y.applyUpdate(doc, update, source);
+      publish("update", Y.mergeUpdates(batch.map(({ update }) => update)));
+    },
+    onFailed() {
+      const paused = permissionDeniedMessage(PermissionDeniedReason.STORAGE_UNAVAILABLE);
+      for (const connection of connections) {
+        if (connection.readOnlyReason === null) send(connection, paused);
       }
-    });
-    return compacting;
-  }
-
-  async function writeQueued(): Promise<void> {
-    if (writing) return;
-    writing = true;
-    try {
-      while (queue.length > 0 && storage.available) {
-        const batch = queue;
-        queue = [];
-        try {
-          await store.append(
-            boardId,
-            batch.map(({ connection, update }) => ({
-              update,
-              userId: connection.userId,
-              clientId: connection.clientIds.values().next().value,
-            })),
-          );
-        } catch (error) {
-          storage.failed(error);
-          const paused = permissionDeniedMessage(PermissionDeniedReason.STORAGE_UNAVAILABLE);
-          for (const connection of connections) {
-            if (connection.readOnlyReason === null) send(connection, paused);
-          }
-          break;
-        }
-        for (const { connection, update } of batch) {
-          documentBytes += update.byteLength;
-          Y.applyUpdate(doc, update, connection);
-        }
-        storedSinceCompaction += batch.length;
-        publish("update", Y.mergeUpdates(batch.map(({ update }) => update)));
-      }
-    } finally {
-      queue = [];
-      writing = false;
-    }
-    if (storedSinceCompaction >= limits.compactEveryUpdates) void compact();
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => void compact(), limits.compactWhenIdleMs);
-    idleTimer.unref();
-  }
+    },
+  });
 
   function receiveUpdate(connection: Connection, update: Uint8Array): void {
     if (isEmptyUpdate(update)) return;
@@ -243,12 +149,16 @@ export function createBoardRoom({
       send(connection, permissionDeniedMessage(PermissionDeniedReason.STORAGE_UNAVAILABLE));
       return;
     }
-    if (documentBytes + update.byteLength > limits.maxDocumentBytes) {
+    if (!updates.fits(update.byteLength)) {
       connection.socket.close(CollabCloseCode.DOCUMENT_TOO_LARGE, "document too large");
       return;
     }
-    queue.push({ connection, update });
-    void writeQueued();
+    updates.append({
+      update,
+      source: connection,
+      userId: connection.userId,
+      clientId: connection.clientIds.values().next().value,
+    });
   }
 
   function receiveAwareness(connection: Connection, update: Uint8Array): void {
@@ -325,7 +235,7 @@ export function createBoardRoom({
 
   function destroy(): void {
     unsubscribe();
-    clearTimeout(idleTimer);
+    updates.stop();
     awareness.destroy();
     doc.destroy();
   }
@@ -333,7 +243,7 @@ export function createBoardRoom({
   /** Unloads the room once nobody is on it, after folding its log. */
   function closeIfIdle(): void {
     if (!idle()) return;
-    void compact().then(() => {
+    void updates.compact().then(() => {
       if (!idle() || doc.isDestroyed) return;
       onEmpty();
       destroy();
@@ -390,8 +300,7 @@ export function createBoardRoom({
 
     /** Applies an update the server has stored itself, for every client here and elsewhere. */
     applyStored(update: Uint8Array): void {
-      documentBytes += update.byteLength;
-      storedSinceCompaction += 1;
+      updates.noteStored(update.byteLength, { here: true });
       Y.applyUpdate(doc, update, SERVER);
       publish("update", update);
     },
@@ -399,7 +308,7 @@ export function createBoardRoom({
     /** What another API node stored or heard about this board. */
     receiveRemote(kind: FanoutKind, payload: Uint8Array): void {
       if (kind === "update") {
-        documentBytes += payload.byteLength;
+        updates.noteStored(payload.byteLength, { here: false });
         Y.applyUpdate(doc, payload, REMOTE);
       } else awarenessProtocol.applyAwarenessUpdate(awareness, payload, REMOTE);
     },
@@ -417,7 +326,7 @@ export function createBoardRoom({
       for (const connection of connections) {
         connection.socket.close(CollabCloseCode.GOING_AWAY, "server shutting down");
       }
-      await compact();
+      await updates.compact();
       if (!doc.isDestroyed) destroy();
     },
   };

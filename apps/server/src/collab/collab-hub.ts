@@ -19,14 +19,9 @@ import {
 
 import type { Logger } from "../logger.ts";
 import { createBoardFanout } from "./board-fanout.ts";
-import {
-  createBoardRoom,
-  DEFAULT_COLLAB_LIMITS,
-  type BoardRoom,
-  type BoardStore,
-  type CollabLimits,
-  type StorageMonitor,
-} from "./board-room.ts";
+import { createBoardRoom, type BoardRoom } from "./board-room.ts";
+import { DEFAULT_COLLAB_LIMITS, type CollabLimits } from "./collab-limits.ts";
+import type { BoardStore, StorageMonitor } from "./update-log.ts";
 import { documentFromStore, mergeStoredDocument } from "./stored-document.ts";
 
 export interface CollabHubOptions {
