@@ -83,17 +83,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     httpServerOptions(options.httpTimeouts ?? DEFAULT_HTTP_TIMEOUTS),
     app,
   );
+  // The one function from a request to its user, for every transport (HTTP, graphql-ws, the
+  // collab socket) and the rate limits per user.
+  const identity = createIdentity(options.auth, db);
   const limiter = createRateLimiter({
     redis,
     prefix: redisPrefix,
     limits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
+    identify: identity.resolveViewer,
     log,
   });
   const upgrades = createUpgradeRouter(limiter.socket);
   httpServer.on("upgrade", upgrades.handle);
-  // The one function from a request to its user, for every transport (HTTP, graphql-ws, and
-  // the collab socket next).
-  const identity = createIdentity(options.auth, db);
   const collabHub = createCollabHub({
     db,
     redis,

@@ -22,27 +22,45 @@ export interface Identity {
 }
 
 export function createIdentity(options: AuthOptions, db: DbClient): Identity {
+  const resolve = resolverFor(options, db);
+  // Several steps ask about one request (the rate limiter, then GraphQL or the collab socket):
+  // one lookup per request, forgotten with it.
+  const resolved = new WeakMap<IncomingMessage, Promise<UserRow | null>>();
+  return {
+    resolveViewer(request) {
+      let viewer = resolved.get(request);
+      if (!viewer) {
+        viewer = resolve(request);
+        resolved.set(request, viewer);
+      }
+      return viewer;
+    },
+  };
+}
+
+function resolverFor(
+  options: AuthOptions,
+  db: DbClient,
+): (request: IncomingMessage) => Promise<UserRow | null> {
   switch (options.mode) {
     case "local": {
       const { user } = options;
-      return { resolveViewer: () => Promise.resolve(user) };
+      return () => Promise.resolve(user);
     }
     case "dev": {
       const { idleMs } = sessionPolicy(options);
-      return {
-        resolveViewer: async (request) => {
-          const token = readSessionToken(request);
-          if (!token) return null;
-          const now = new Date();
-          const session = await findLiveSession(db, token, { idleMs, now });
-          if (!session) return null;
-          // Checked here too, so a busy session costs no query per request, only a write a
-          // minute; touchSession's own check keeps concurrent requests to one write.
-          if (now.getTime() - session.lastSeenAt.getTime() >= SESSION_TOUCH_INTERVAL_MS) {
-            await touchSession(db, token, now);
-          }
-          return session.user;
-        },
+      return async (request) => {
+        const token = readSessionToken(request);
+        if (!token) return null;
+        const now = new Date();
+        const session = await findLiveSession(db, token, { idleMs, now });
+        if (!session) return null;
+        // Checked here too, so a busy session costs no query per request, only a write a
+        // minute; touchSession's own check keeps concurrent requests to one write.
+        if (now.getTime() - session.lastSeenAt.getTime() >= SESSION_TOUCH_INTERVAL_MS) {
+          await touchSession(db, token, now);
+        }
+        return session.user;
       };
     }
   }

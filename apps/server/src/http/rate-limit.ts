@@ -6,15 +6,27 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limite
 
 import type { Logger } from "../logger.ts";
 
-/** Requests per client per minute; 0 turns a limit off. */
+/**
+ * Requests per minute, per client address and, for signed-in requests, also per user (so one
+ * account cannot spread its load over many addresses); 0 turns a limit off.
+ */
 export interface RateLimits {
-  /** GraphQL requests over HTTP. @defaultValue 600 */
+  /** GraphQL requests over HTTP per address. @defaultValue 600 */
   graphqlPerMinute: number;
-  /** New WebSocket connections (every endpoint). @defaultValue 60 */
+  /** New WebSocket connections (every endpoint) per address. @defaultValue 60 */
   socketsPerMinute: number;
+  /** GraphQL requests over HTTP per user. @defaultValue 600 */
+  graphqlPerUserPerMinute?: number;
+  /** New WebSocket connections per user. @defaultValue 60 */
+  socketsPerUserPerMinute?: number;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { graphqlPerMinute: 600, socketsPerMinute: 60 };
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  graphqlPerMinute: 600,
+  socketsPerMinute: 60,
+  graphqlPerUserPerMinute: 600,
+  socketsPerUserPerMinute: 60,
+};
 
 /** A refusal: the status to answer and when the client may try again. */
 export interface Refusal {
@@ -22,15 +34,16 @@ export interface Refusal {
 }
 
 /**
- * Per-client rate limits kept in Redis, so they hold across API nodes, keyed by the client's
- * address (the server sees the proxy's address unless Express' `trust proxy` is set). When Redis
- * fails, a per-process limiter with the same budget takes over instead of letting everything
- * through or refusing everyone.
+ * Rate limits kept in Redis, so they hold across API nodes, keyed by the client's address (the
+ * server sees the proxy's address unless Express' `trust proxy` is set) and by the signed-in
+ * user (`identify`, the server's identity function). When Redis fails, a per-process limiter
+ * with the same budget takes over instead of letting everything through or refusing everyone.
  */
 export function createRateLimiter(options: {
   redis: Redis;
   prefix: string;
   limits: RateLimits;
+  identify: (request: IncomingMessage) => Promise<{ id: string } | null>;
   log: Logger;
 }) {
   const limiter = (name: string, points: number) =>
@@ -43,16 +56,26 @@ export function createRateLimiter(options: {
           insuranceLimiter: new RateLimiterMemory({ points, duration: 60 }),
         })
       : null;
-  const graphql = limiter("graphql", options.limits.graphqlPerMinute);
-  const sockets = limiter("sockets", options.limits.socketsPerMinute);
+  const { limits } = options;
+  const graphql = {
+    address: limiter("graphql", limits.graphqlPerMinute),
+    user: limiter("graphql-user", limits.graphqlPerUserPerMinute ?? limits.graphqlPerMinute),
+  };
+  const sockets = {
+    address: limiter("sockets", limits.socketsPerMinute),
+    user: limiter("sockets-user", limits.socketsPerUserPerMinute ?? limits.socketsPerMinute),
+  };
 
   async function consume(
-    which: RateLimiterRedis | null,
+    which: { address: RateLimiterRedis | null; user: RateLimiterRedis | null },
     request: IncomingMessage,
   ): Promise<Refusal | null> {
-    if (!which) return null;
     try {
-      await which.consume(request.socket.remoteAddress ?? "unknown");
+      await which.address?.consume(request.socket.remoteAddress ?? "unknown");
+      if (which.user) {
+        const user = await options.identify(request);
+        if (user) await which.user.consume(user.id);
+      }
       return null;
     } catch (result) {
       if (result instanceof RateLimiterRes) {

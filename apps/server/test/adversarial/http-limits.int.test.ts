@@ -8,7 +8,7 @@ import WebSocket from "ws";
 
 import { uniquePrefix } from "@bbos/test-utils";
 
-import { graphql, startTestServer, type TestServer } from "../start-test-server.ts";
+import { graphql, signIn, startTestServer, type TestServer } from "../start-test-server.ts";
 
 /** Sends `head` raw over TCP and resolves with everything the server answers until it closes. */
 function rawRequest(url: string, head: string, options: { holdMs?: number } = {}) {
@@ -133,6 +133,43 @@ describe("rate limits", () => {
         socket.on("error", () => undefined);
       });
     expect([await open(), await open(), await open()]).toEqual([101, 101, 429]);
+  });
+
+  it("limits each signed-in user on their own budget, for requests and sockets", async () => {
+    await using server = await startTestServer({
+      auth: { mode: "dev" },
+      rateLimits: {
+        graphqlPerMinute: 1_000,
+        socketsPerMinute: 1_000,
+        graphqlPerUserPerMinute: 3,
+        socketsPerUserPerMinute: 2,
+      },
+    });
+    const alice = await signIn(server.url, "alice");
+    const bob = await signIn(server.url, "bob");
+    const ask = async (cookie?: string) =>
+      (await graphql(server.url, "{ me { login } }", {}, cookie ? { cookie } : {})).status;
+    const statuses = [await ask(alice), await ask(alice), await ask(alice), await ask(alice)];
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    // The same address, another user (or nobody): their own budgets.
+    expect([await ask(bob), await ask()]).toEqual([200, 200]);
+
+    const open = (cookie: string): Promise<number> =>
+      new Promise((resolve) => {
+        const socket = new WebSocket(
+          `${server.url.replace("http", "ws")}/graphql`,
+          "graphql-transport-ws",
+          { headers: { cookie } },
+        );
+        socket.on("open", () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.on("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+        socket.on("error", () => undefined);
+      });
+    expect([await open(alice), await open(alice), await open(alice)]).toEqual([101, 101, 429]);
+    expect(await open(bob)).toBe(101);
   });
 
   it("keeps limits across API nodes that share Redis", async () => {
