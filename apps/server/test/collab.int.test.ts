@@ -13,7 +13,7 @@ import {
   recordDeniedReasons,
   waitForDoc,
 } from "./collab-clients.ts";
-import { signIn, startTestServer, type TestServer } from "./start-test-server.ts";
+import { graphql, signIn, startTestServer, type TestServer } from "./start-test-server.ts";
 
 function hostname(doc: Y.Doc): unknown {
   return (readConfig(doc).system as { hostname?: unknown } | undefined)?.hostname;
@@ -82,6 +82,35 @@ describe("collab endpoint", () => {
     using again = connectBoard(server.url, other.id);
     await again.synced;
     expect(hostname(again.doc)).toBe("host-4");
+  });
+
+  it("turns open connections read-only when the board is archived, and back on restore", async () => {
+    const archivable = await createBoardWithContent(server.db, server.viewer);
+    using editor = connectBoard(server.url, archivable.id);
+    await editor.synced;
+    const denied = recordDeniedReasons(editor);
+    const archive = (name: "archiveBoard" | "restoreBoard") =>
+      graphql(
+        server.url,
+        `mutation ($input: ${name === "archiveBoard" ? "ArchiveBoardInput" : "RestoreBoardInput"}!) {
+          ${name}(input: $input) { board { id } }
+        }`,
+        { input: { boardId: archivable.id } },
+      );
+
+    await archive("archiveBoard");
+    await expect.poll(() => denied).toContain(PermissionDeniedReason.ARCHIVED);
+    setHostname(editor.doc, "edited-while-archived");
+    await expect.poll(() => denied.length).toBeGreaterThan(1);
+    expect((await storedConfig(server, archivable)).config.system).toMatchObject({
+      hostname: "rock5b-lab",
+    });
+
+    await archive("restoreBoard");
+    setHostname(editor.doc, "edited-after-restore");
+    await expect
+      .poll(async () => (await storedConfig(server, archivable)).config.system)
+      .toMatchObject({ hostname: "edited-after-restore" });
   });
 
   it("refuses unknown boards and foreign origins with named close codes", async () => {

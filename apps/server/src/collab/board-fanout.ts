@@ -12,9 +12,10 @@ import type { BoardId } from "@bbos/core";
 
 import type { Logger } from "../logger.ts";
 
-export type FanoutKind = "update" | "awareness";
+/** A document update, a presence update, or the board being archived (1) or restored (0). */
+export type FanoutKind = "update" | "awareness" | "archive";
 
-const KINDS: readonly FanoutKind[] = ["update", "awareness"];
+const KINDS: readonly FanoutKind[] = ["update", "awareness", "archive"];
 const NODE_ID_BYTES = 16;
 
 export type FanoutListener = (kind: FanoutKind, payload: Uint8Array) => void;

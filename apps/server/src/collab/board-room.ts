@@ -39,8 +39,8 @@ import { documentFromStore, type StoredDocument } from "./stored-document.ts";
 export interface JoinOptions {
   userId: UserId;
   user: PresenceUser;
-  /** Null: the connection may edit. Otherwise why it may not. */
-  readOnlyReason: string | null;
+  /** Whether the user's role allows editing; the board may still be archived. */
+  mayEdit: boolean;
 }
 
 interface Connection extends JoinOptions {
@@ -84,6 +84,13 @@ export function createBoardRoom({
   /** Who wants to hear of every change (live validation); they keep the room open too. */
   const watchers = new Set<() => void>();
   const clientOwners = new Map<number, Connection>();
+  let archived = stored.archivedAt !== null;
+
+  /** Null: the connection may edit now. Otherwise why it may not. */
+  function readOnlyReason(connection: Connection): string | null {
+    if (!connection.mayEdit) return PermissionDeniedReason.READ_ONLY;
+    return archived ? PermissionDeniedReason.ARCHIVED : null;
+  }
   const log = logger.child({ boardId });
 
   function send(connection: Connection, message: Uint8Array): void {
@@ -134,15 +141,16 @@ export function createBoardRoom({
     onFailed() {
       const paused = permissionDeniedMessage(PermissionDeniedReason.STORAGE_UNAVAILABLE);
       for (const connection of connections) {
-        if (connection.readOnlyReason === null) send(connection, paused);
+        if (readOnlyReason(connection) === null) send(connection, paused);
       }
     },
   });
 
   function receiveUpdate(connection: Connection, update: Uint8Array): void {
     if (isEmptyUpdate(update)) return;
-    if (connection.readOnlyReason !== null) {
-      send(connection, permissionDeniedMessage(connection.readOnlyReason));
+    const refused = readOnlyReason(connection);
+    if (refused !== null) {
+      send(connection, permissionDeniedMessage(refused));
       return;
     }
     if (!storage.available) {
@@ -231,6 +239,18 @@ export function createBoardRoom({
     }
   }
 
+  function setArchived(value: boolean, { fromRemote }: { fromRemote: boolean }): void {
+    if (archived === value) return;
+    archived = value;
+    if (!fromRemote) publish("archive", Uint8Array.of(value ? 1 : 0));
+    // Archived: editors are told. Restored: they are asked for what the server refused meanwhile,
+    // because their later edits build on it (as after a storage outage).
+    const message = value
+      ? permissionDeniedMessage(PermissionDeniedReason.ARCHIVED)
+      : syncStep1Message(doc);
+    for (const connection of connections) if (connection.mayEdit) send(connection, message);
+  }
+
   const idle = () => connections.size === 0 && watchers.size === 0;
 
   function destroy(): void {
@@ -277,8 +297,9 @@ export function createBoardRoom({
       socket.on("error", () => socket.terminate());
       send(connection, syncStep1Message(doc));
       if (awareness.getStates().size > 0) send(connection, awarenessMessage(allAwareness()));
-      if (options.readOnlyReason !== null) {
-        send(connection, permissionDeniedMessage(options.readOnlyReason));
+      const refused = readOnlyReason(connection);
+      if (refused !== null) {
+        send(connection, permissionDeniedMessage(refused));
       } else if (!storage.available) {
         send(connection, permissionDeniedMessage(PermissionDeniedReason.STORAGE_UNAVAILABLE));
       }
@@ -305,12 +326,21 @@ export function createBoardRoom({
       publish("update", update);
     },
 
+    /** Archiving makes every connection read-only at once, here and on the other nodes. */
+    setArchived(value: boolean): void {
+      setArchived(value, { fromRemote: false });
+    },
+
     /** What another API node stored or heard about this board. */
     receiveRemote(kind: FanoutKind, payload: Uint8Array): void {
       if (kind === "update") {
         updates.noteStored(payload.byteLength, { here: false });
         Y.applyUpdate(doc, payload, REMOTE);
-      } else awarenessProtocol.applyAwarenessUpdate(awareness, payload, REMOTE);
+      } else if (kind === "awareness") {
+        awarenessProtocol.applyAwarenessUpdate(awareness, payload, REMOTE);
+      } else {
+        setArchived(payload[0] === 1, { fromRemote: true });
+      }
     },
 
     /** Applies the stored document again, for updates another node's messages may have missed. */

@@ -201,6 +201,13 @@ export function createCollabHub(options: CollabHubOptions) {
       return true;
     },
 
+    /** Tells the board's live connections, here and on other nodes, that it was (un)archived. */
+    async setArchived(boardId: BoardId, archived: boolean): Promise<void> {
+      const live = rooms.get(boardId);
+      if (live) (await live).setArchived(archived);
+      else fanout.publish(boardId, "archive", Uint8Array.of(archived ? 1 : 0));
+    },
+
     /** Closes every board's connections, compacts their logs and leaves Redis. */
     async close(): Promise<void> {
       storage.stop();

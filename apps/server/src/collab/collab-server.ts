@@ -16,7 +16,7 @@ import { findBoardForUser, type Db, type UserRow } from "@bbos/db";
 
 import type { UpgradeRouter } from "../http/upgrade-router.ts";
 import type { Logger } from "../logger.ts";
-import { CollabCloseCode, PermissionDeniedReason } from "./close-codes.ts";
+import { CollabCloseCode } from "./close-codes.ts";
 import type { CollabHub } from "./collab-hub.ts";
 import { toPresenceUser } from "./presence.ts";
 
@@ -101,15 +101,10 @@ export function registerCollab({
     if (room.connectionCount >= hub.limits.maxConnectionsPerBoard) {
       return refuse(request, socket, head, CollabCloseCode.BOARD_FULL, "board is full");
     }
-    const readOnlyReason = !can(board.role, "board.edit")
-      ? PermissionDeniedReason.READ_ONLY
-      : board.archivedAt
-        ? PermissionDeniedReason.ARCHIVED
-        : null;
     room.join(await accept(request, socket, head), {
       userId: viewer.id,
       user: toPresenceUser(viewer),
-      readOnlyReason,
+      mayEdit: can(board.role, "board.edit"),
     });
   }
 

@@ -314,7 +314,9 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
     async archive(viewer: UserRow | null, boardId: string): Promise<BoardRow> {
       const board = await access.require(viewer, boardId, "board.archive");
       if (board.archivedAt !== null) return board;
-      return setBoardArchived(db, board.id, new Date());
+      const archived = await setBoardArchived(db, board.id, new Date());
+      await collab.setArchived(board.id, true);
+      return archived;
     },
 
     /**
@@ -358,7 +360,9 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
     async restore(viewer: UserRow | null, boardId: string): Promise<BoardRow> {
       const board = await access.require(viewer, boardId, "board.archive");
       if (board.archivedAt === null) return board;
-      return setBoardArchived(db, board.id, null);
+      const restored = await setBoardArchived(db, board.id, null);
+      await collab.setArchived(board.id, false);
+      return restored;
     },
   };
 }
