@@ -1,32 +1,20 @@
 // The built web app in headless Chromium, against the real server: two people edit one board's
 // form, each sees the other's edit and presence, the edit is stored, and a viewer gets the form
 // read-only. Built and driven the way browser-csp.int.test.ts does it.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { readConfig } from "@bbos/collab";
 import { addMember, findUserByLogin, readBoardLog, type BoardRow } from "@bbos/db";
 
-import { documentFromStore } from "../src/collab/stored-document.ts";
+import { configFromStore } from "../src/collab/stored-document.ts";
 import { createBoardWithContent } from "./collab-clients.ts";
 import { graphql, signIn, startTestServer, type TestServer } from "./start-test-server.ts";
+import { buildWebApp, launchChromium } from "./web-app-in-chromium.ts";
 
-// scripts/test.sh installs Debian's chromium where it is missing.
-const CHROMIUM = "/usr/bin/chromium";
-const webDir = resolve(import.meta.dirname, "../../web");
 const VIEWPORT = { width: 960, height: 900 };
-
-/** The Vite CLI the web app builds with (its `bin`, which the package does not export). */
-function viteCli(): string {
-  const manifest = createRequire(join(webDir, "package.json")).resolve("vite/package.json");
-  return join(dirname(manifest), "bin/vite.js");
-}
 
 interface BoardPage {
   context: BrowserContext;
@@ -36,7 +24,7 @@ interface BoardPage {
 }
 
 describe("the board form in two browsers, bound to the board's shared document", () => {
-  const dist = mkdtempSync(join(tmpdir(), "bbos-web-"));
+  let web: ReturnType<typeof buildWebApp>;
   let server: TestServer;
   let browser: Browser;
   let board: BoardRow;
@@ -44,15 +32,9 @@ describe("the board form in two browsers, bound to the board's shared document",
   const opened: BoardPage[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    const build = spawnSync(
-      process.execPath,
-      [viteCli(), "build", "--outDir", dist, "--emptyOutDir"],
-      { cwd: webDir, encoding: "utf8" },
-    );
-    if (build.status !== 0) throw new Error(`vite build failed:\n${build.stderr}`);
+    web = buildWebApp();
     // Sessions, so the two browsers are two people and presence names them.
-    server = await startTestServer({ webDist: dist, auth: { mode: "dev" } });
+    server = await startTestServer({ webDist: web.dist, auth: { mode: "dev" } });
     for (const login of ["alice", "bob", "carol"]) cookies[login] = await signIn(server.url, login);
     const [alice, bob, carol] = await Promise.all(
       ["alice", "bob", "carol"].map((login) => findUserByLogin(server.db, login)),
@@ -61,16 +43,13 @@ describe("the board form in two browsers, bound to the board's shared document",
     board = await createBoardWithContent(server.db, alice);
     await addMember(server.db, board.projectId, bob.id, "EDITOR");
     await addMember(server.db, board.projectId, carol.id, "VIEWER");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await Promise.allSettled(opened.map(({ context }) => context.close()));
     await browser?.close();
     await server?.close();
-    rmSync(dist, { recursive: true, force: true });
+    web?.remove();
   });
 
   /** A browser context signed in as `login`, with the board selected in the Projects panel. */
@@ -103,12 +82,7 @@ describe("the board form in two browsers, bound to the board's shared document",
   async function storedHostname(): Promise<unknown> {
     const stored = await readBoardLog(server.db, board.id);
     if (!stored) throw new Error("board missing");
-    const doc = documentFromStore(stored);
-    try {
-      return (readConfig(doc).system as { hostname?: unknown } | undefined)?.hostname;
-    } finally {
-      doc.destroy();
-    }
+    return (configFromStore(stored).system as { hostname?: unknown } | undefined)?.hostname;
   }
 
   it("shows one person's edit and presence in the other's form within seconds, and stores it", async () => {

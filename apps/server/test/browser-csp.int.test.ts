@@ -1,42 +1,22 @@
 // The built web app, served by the real server with its security headers, in headless Chromium:
 // the Content-Security-Policy must let the app work and report no violation.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
 
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createBoard, createProject } from "@bbos/db";
 
+import { buildWebApp, launchChromium } from "./web-app-in-chromium.ts";
 import { startTestServer, type TestServer } from "./start-test-server.ts";
 
-// scripts/test.sh installs Debian's chromium where it is missing.
-const CHROMIUM = "/usr/bin/chromium";
-const webDir = resolve(import.meta.dirname, "../../web");
-
-/** The Vite CLI the web app builds with (its `bin`, which the package does not export). */
-function viteCli(): string {
-  const manifest = createRequire(join(webDir, "package.json")).resolve("vite/package.json");
-  return join(dirname(manifest), "bin/vite.js");
-}
-
 describe("web app under the Content-Security-Policy", () => {
-  const dist = mkdtempSync(join(tmpdir(), "bbos-web-"));
+  let web: ReturnType<typeof buildWebApp>;
   let server: TestServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-    const build = spawnSync(
-      process.execPath,
-      [viteCli(), "build", "--outDir", dist, "--emptyOutDir"],
-      { cwd: webDir, encoding: "utf8" },
-    );
-    if (build.status !== 0) throw new Error(`vite build failed:\n${build.stderr}`);
-    server = await startTestServer({ webDist: dist });
+    web = buildWebApp();
+    server = await startTestServer({ webDist: web.dist });
     const project = await createProject(server.db, {
       slug: "csp",
       name: "CSP check",
@@ -47,15 +27,12 @@ describe("web app under the Content-Security-Policy", () => {
       name: "qemu-arm64",
       schemaId: "board-config/2",
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    rmSync(dist, { recursive: true, force: true });
+    web?.remove();
   });
 
   it("loads, talks to the API over HTTP and WebSocket, validates a form, and violates nothing", async () => {

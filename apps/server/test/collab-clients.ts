@@ -5,7 +5,7 @@ import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
-import { writeConfig } from "@bbos/collab";
+import { configRoot, readConfig, writeConfig } from "@bbos/collab";
 import type { JsonObject } from "@bbos/core";
 import {
   appendBoardUpdates,
@@ -110,6 +110,16 @@ export function waitForDoc(doc: Y.Doc, predicate: (doc: Y.Doc) => boolean, timeo
     }
     doc.on("update", check);
   });
+}
+
+/** The document's `system.hostname`, the field the collab tests edit. */
+export function hostnameOf(doc: Y.Doc): unknown {
+  return (readConfig(doc).system as { hostname?: unknown } | undefined)?.hostname;
+}
+
+/** Sets `system.hostname` in the document, as a form edit would. */
+export function setHostname(doc: Y.Doc, value: string): void {
+  (configRoot(doc).get("system") as Y.Map<unknown>).set("hostname", value);
 }
 
 /** A project owned by `owner` with one board whose document holds the typical example. */

@@ -7,7 +7,7 @@ import type * as Y from "yjs";
 import { configRoot, readConfig } from "@bbos/collab";
 import { ensureLocalUser } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
-import { createTestDatabase, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
+import { createTestDatabase, freePort, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 
 import {
   connectBoard,
@@ -15,7 +15,7 @@ import {
   waitForDoc,
   type BoardClient,
 } from "./collab-clients.ts";
-import { freePort, startServerProcess, type ServerProcess } from "./server-process.ts";
+import { startServerProcess, type ServerProcess } from "./server-process.ts";
 
 function installList(doc: Y.Doc): Y.Array<string> {
   return (configRoot(doc).get("packages") as Y.Map<unknown>).get("install") as Y.Array<string>;

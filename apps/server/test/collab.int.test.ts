@@ -5,33 +5,22 @@ import { configRoot, readConfig } from "@bbos/collab";
 import { addMember, findUserByLogin, readBoardLog, type BoardRow } from "@bbos/db";
 
 import { CollabCloseCode, PermissionDeniedReason } from "../src/collab/close-codes.ts";
-import { documentFromStore } from "../src/collab/stored-document.ts";
+import { configFromStore } from "../src/collab/stored-document.ts";
 import {
   connectBoard,
   createBoardWithContent,
+  hostnameOf,
   openRawSocket,
   recordDeniedReasons,
+  setHostname,
   waitForDoc,
 } from "./collab-clients.ts";
 import { graphql, signIn, startTestServer, type TestServer } from "./start-test-server.ts";
 
-function hostname(doc: Y.Doc): unknown {
-  return (readConfig(doc).system as { hostname?: unknown } | undefined)?.hostname;
-}
-
-function setHostname(doc: Y.Doc, value: string): void {
-  (configRoot(doc).get("system") as Y.Map<unknown>).set("hostname", value);
-}
-
 async function storedConfig(server: TestServer, board: BoardRow) {
   const stored = await readBoardLog(server.db, board.id);
   if (!stored) throw new Error("board missing");
-  const doc = documentFromStore(stored);
-  try {
-    return { config: readConfig(doc), updates: stored.updates.length };
-  } finally {
-    doc.destroy();
-  }
+  return { config: configFromStore(stored), updates: stored.updates.length };
 }
 
 describe("collab endpoint", () => {
@@ -47,7 +36,7 @@ describe("collab endpoint", () => {
   it("syncs the stored document to a standard y-websocket client", async () => {
     using client = connectBoard(server.url, board.id);
     await client.synced;
-    expect(hostname(client.doc)).toBe("rock5b-lab");
+    expect(hostnameOf(client.doc)).toBe("rock5b-lab");
   });
 
   it("relays an edit between two clients and has it stored before relaying it", async () => {
@@ -60,7 +49,7 @@ describe("collab endpoint", () => {
       storedWhenRelayed ??= storedConfig(server, board).then(({ config }) => config);
     });
     setHostname(alice.doc, "edited-by-alice");
-    await waitForDoc(bob.doc, (doc) => hostname(doc) === "edited-by-alice");
+    await waitForDoc(bob.doc, (doc) => hostnameOf(doc) === "edited-by-alice");
 
     // Checked from PostgreSQL, through a fresh document, at the moment Bob received the edit.
     const config = (await storedWhenRelayed) as { system: { hostname: string } };
@@ -81,7 +70,7 @@ describe("collab endpoint", () => {
 
     using again = connectBoard(server.url, other.id);
     await again.synced;
-    expect(hostname(again.doc)).toBe("host-4");
+    expect(hostnameOf(again.doc)).toBe("host-4");
   });
 
   it("turns open connections read-only when the board is archived, and back on restore", async () => {
@@ -154,7 +143,7 @@ describe("collab endpoint", () => {
 
     using client = connectBoard(server.url, board.id);
     await client.synced;
-    expect(hostname(client.doc)).toBe("edited-by-alice");
+    expect(hostnameOf(client.doc)).toBe("edited-by-alice");
   });
 });
 
@@ -203,7 +192,7 @@ describe("collab endpoint limits and offline edits", () => {
 
     offline.provider.connect();
     const merged = (doc: Y.Doc) =>
-      hostname(doc) === "edited-offline" &&
+      hostnameOf(doc) === "edited-offline" &&
       (readConfig(doc).os as { release: string }).release === "trixie";
     await Promise.all([waitForDoc(offline.doc, merged), waitForDoc(online.doc, merged)]);
   });
@@ -251,6 +240,6 @@ describe("collab access by role", () => {
       .toMatchObject({
         hostname: "owner-edit",
       });
-    expect(hostname(owner.doc)).toBe("owner-edit");
+    expect(hostnameOf(owner.doc)).toBe("owner-edit");
   });
 });

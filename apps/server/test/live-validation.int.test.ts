@@ -1,12 +1,10 @@
 // boardValidation: the verdict on a board's config follows its live edits, pushed over
 // graphql-ws to everyone watching, whichever client made the change.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type * as Y from "yjs";
 
-import { configRoot } from "@bbos/collab";
 import { ensureLocalUser, readBoardLog, type BoardRow } from "@bbos/db";
 
-import { connectBoard, createBoardWithContent } from "./collab-clients.ts";
+import { connectBoard, createBoardWithContent, setHostname } from "./collab-clients.ts";
 import { startTestServer, subscriptionClient, type TestServer } from "./start-test-server.ts";
 
 interface Verdict {
@@ -43,10 +41,6 @@ function watch(url: string, boardId: string) {
       await client.dispose();
     },
   };
-}
-
-function setHostname(doc: Y.Doc, value: string): void {
-  (configRoot(doc).get("system") as Y.Map<unknown>).set("hostname", value);
 }
 
 describe("live validation", () => {

@@ -3,11 +3,12 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { resolve } from "node:path";
-import { createInterface } from "node:readline";
 
 import { afterAll, describe, expect, it } from "vitest";
 
 import { createTestDatabase, testRedisUrl } from "@bbos/test-utils";
+
+import { listeningUrl } from "./server-process.ts";
 
 const appDir = resolve(import.meta.dirname, "..");
 let child: ChildProcess | undefined;
@@ -36,14 +37,7 @@ describe("production bundle", () => {
       },
       stdio: ["ignore", "pipe", "inherit"],
     });
-    let url = "";
-    for await (const line of createInterface({ input: child.stdout ?? process.stdin })) {
-      const entry = JSON.parse(line) as { msg?: string; url?: string };
-      if (entry.msg === "server listening" && entry.url) {
-        url = entry.url;
-        break;
-      }
-    }
+    const url = await listeningUrl(child);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     expect((await fetch(`${url}/readyz`)).status).toBe(200);

@@ -2,7 +2,6 @@
 // restart it, or run two of it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -15,13 +14,16 @@ export interface ServerProcess extends AsyncDisposable {
   stop: (signal: NodeJS.Signals) => Promise<void>;
 }
 
-/** A port that was free a moment ago, so a restarted server can listen where clients redial. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
-  const { port } = probe.address() as { port: number };
-  await new Promise((done) => probe.close(done));
-  return port;
+/**
+ * The URL a server process reports in its "server listening" log line (pino JSON on stdout).
+ * @throws when the process ends first.
+ */
+export async function listeningUrl(child: ChildProcess): Promise<string> {
+  for await (const line of createInterface({ input: child.stdout ?? process.stdin })) {
+    const entry = JSON.parse(line) as { msg?: string; url?: string };
+    if (entry.msg === "server listening" && entry.url) return entry.url;
+  }
+  throw new Error(`server process exited (${child.exitCode ?? child.signalCode})`);
 }
 
 /** Starts `src/main.ts` with the given settings and resolves once it listens. */
@@ -31,15 +33,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     env: { ...process.env, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  let url = "";
-  for await (const line of createInterface({ input: child.stdout ?? process.stdin })) {
-    const entry = JSON.parse(line) as { msg?: string; url?: string };
-    if (entry.msg === "server listening" && entry.url) {
-      url = entry.url;
-      break;
-    }
-  }
-  if (!url) throw new Error(`server process exited (${child.exitCode ?? child.signalCode})`);
+  const url = await listeningUrl(child);
   // Keep reading, or a full pipe would block the process.
   child.stdout?.resume();
   const stop = async (signal: NodeJS.Signals) => {

@@ -18,10 +18,12 @@ export interface TestServer extends RunningServer, AsyncDisposable {
 /**
  * The real server on a free port, with its own migrated database and the shared Redis.
  * `viewer` ("tester") is the user every request acts as, unless `overrides.auth` says otherwise
- * (`{ mode: "dev" }`: nobody is signed in until `signIn`).
+ * (`{ mode: "dev" }`: nobody is signed in until `signIn`). With `overrides.db` the server uses
+ * that database (another server's, a private PostgreSQL's) and leaves closing it to its owner.
  */
 export async function startTestServer(overrides: Partial<ServerOptions> = {}): Promise<TestServer> {
-  const db = createDb({ url: await createTestDatabase(), maxConnections: 4 });
+  const ownsDb = overrides.db === undefined;
+  const db = overrides.db ?? createDb({ url: await createTestDatabase(), maxConnections: 4 });
   const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
   const viewer = await ensureLocalUser(db, "tester");
   const server = await startServer({
@@ -38,7 +40,7 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
   });
   const close = async () => {
     await server.close();
-    await Promise.allSettled([db.$disconnect(), redis.quit()]);
+    await Promise.allSettled([ownsDb ? db.$disconnect() : undefined, redis.quit()]);
   };
   return { ...server, db, redis, viewer, close, [Symbol.asyncDispose]: close };
 }

@@ -18,7 +18,13 @@ import {
 } from "@bbos/db";
 
 import { documentFromStore } from "../src/collab/stored-document.ts";
-import { connectBoard, waitForDoc, type BoardClient } from "./collab-clients.ts";
+import {
+  connectBoard,
+  hostnameOf,
+  setHostname,
+  waitForDoc,
+  type BoardClient,
+} from "./collab-clients.ts";
 import { graphql, startTestServer, type TestServer } from "./start-test-server.ts";
 
 type Config = Record<string, unknown> & { system: { hostname: string } };
@@ -104,14 +110,6 @@ function codeOf(errors: Errors): unknown {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-function hostnameOf(doc: Y.Doc): unknown {
-  return (readConfig(doc).system as { hostname?: unknown } | undefined)?.hostname;
-}
-
-function setHostname(client: BoardClient, hostname: string): void {
-  (configRoot(client.doc).get("system") as Y.Map<unknown>).set("hostname", hostname);
-}
-
 describe("config versions", () => {
   let server: TestServer;
   let projectId: ProjectId;
@@ -162,7 +160,7 @@ describe("config versions", () => {
 
   /** Edits the hostname through a live client and waits until the server has stored it. */
   async function editHostname(client: BoardClient, boardId: string, hostname: string) {
-    setHostname(client, hostname);
+    setHostname(client.doc, hostname);
     // vi.waitFor rather than expect.poll: fixtures in beforeAll edit too.
     await vi.waitFor(async () => {
       expect((await boardConfig(boardId))?.system.hostname).toBe(hostname);

@@ -3,3 +3,4 @@ export { testRedisUrl } from "./urls.ts";
 export { createEmptyDatabase, createTestDatabase, migrateDatabase } from "./postgres.ts";
 export { uniquePrefix } from "./redis.ts";
 export { startPrivatePostgres, type PrivatePostgres } from "./private-postgres.ts";
+export { freePort } from "./free-port.ts";

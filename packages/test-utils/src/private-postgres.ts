@@ -3,9 +3,10 @@
 // user, because the server refuses to run as root.
 import { execFileSync } from "node:child_process";
 import { chownSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+import { freePort } from "./free-port.ts";
 
 export interface PrivatePostgres extends AsyncDisposable {
   /** The `postgres` database of the private server (trust authentication). */
@@ -27,14 +28,6 @@ function binDir(): string {
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
   if (!newest) throw new Error(`no PostgreSQL version under ${root}`);
   return join(root, newest, "bin");
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
-  const { port } = probe.address() as { port: number };
-  await new Promise((done) => probe.close(done));
-  return port;
 }
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {

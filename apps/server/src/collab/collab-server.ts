@@ -11,11 +11,12 @@ import type { Duplex } from "node:stream";
 
 import { WebSocketServer, type WebSocket } from "ws";
 
-import { can, isBoardId } from "@bbos/core";
-import { findBoardForUser, type Db, type UserRow } from "@bbos/db";
+import { can } from "@bbos/core";
+import type { Db, UserRow } from "@bbos/db";
 
 import type { UpgradeRouter } from "../http/upgrade-router.ts";
 import type { Logger } from "../logger.ts";
+import { createBoardAccess } from "../services/board-access.ts";
 import { CollabCloseCode } from "./close-codes.ts";
 import type { CollabHub } from "./collab-hub.ts";
 import { toPresenceUser } from "./presence.ts";
@@ -55,6 +56,7 @@ export function registerCollab({
   allowedOrigins = [],
 }: CollabEndpointOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: hub.limits.maxMessageBytes });
+  const access = createBoardAccess(db);
   let closing = false;
 
   function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<WebSocket> {
@@ -92,12 +94,12 @@ export function registerCollab({
       return refuse(request, socket, head, CollabCloseCode.UNAUTHENTICATED, "sign in first");
     }
     const boardId = decodeURIComponent(path.slice(COLLAB_PATH.length));
-    const board = isBoardId(boardId) ? await findBoardForUser(db, boardId, viewer.id) : null;
     // Not a member: the same answer as no such board, so ids of other projects' boards leak nothing.
-    if (!isBoardId(boardId) || !board || !can(board.role, "project.read")) {
+    const board = await access.readable(viewer, boardId);
+    if (!board) {
       return refuse(request, socket, head, CollabCloseCode.BOARD_NOT_FOUND, "board not found");
     }
-    const room = await hub.openRoom(boardId);
+    const room = await hub.openRoom(board.id);
     if (room.connectionCount >= hub.limits.maxConnectionsPerBoard) {
       return refuse(request, socket, head, CollabCloseCode.BOARD_FULL, "board is full");
     }

@@ -21,9 +21,7 @@ import {
   findProjectForUser,
   isUniqueViolation,
   readBoardLog,
-  renameBoard,
-  setBoardArchived,
-  setBoardSchema,
+  updateBoard,
   type BoardRow,
   type Db,
   type UserRow,
@@ -290,7 +288,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
       refuseArchived(board, "renaming");
       const name = parseBoardName(newName);
       if (name === board.name) return board;
-      return withNameUnique(name, () => renameBoard(db, board.id, name));
+      return withNameUnique(name, () => updateBoard(db, board.id, { name }));
     },
 
     /**
@@ -314,7 +312,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
     async archive(viewer: UserRow | null, boardId: string): Promise<BoardRow> {
       const board = await access.require(viewer, boardId, "board.archive");
       if (board.archivedAt !== null) return board;
-      const archived = await setBoardArchived(db, board.id, new Date());
+      const archived = await updateBoard(db, board.id, { archivedAt: new Date() });
       await collab.setArchived(board.id, true);
       return archived;
     },
@@ -346,7 +344,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
           {
             userId: requireViewer(viewer).id,
             alsoStore: async (tx) => {
-              await setBoardSchema(tx, board.id, target);
+              await updateBoard(tx, board.id, { schemaId: target });
             },
           },
         );
@@ -360,7 +358,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
     async restore(viewer: UserRow | null, boardId: string): Promise<BoardRow> {
       const board = await access.require(viewer, boardId, "board.archive");
       if (board.archivedAt === null) return board;
-      const restored = await setBoardArchived(db, board.id, null);
+      const restored = await updateBoard(db, board.id, { archivedAt: null });
       await collab.setArchived(board.id, false);
       return restored;
     },

@@ -10,8 +10,7 @@ import {
   duplicateBoard,
   findBoardForUser,
   listBoardsByProject,
-  renameBoard,
-  setBoardArchived,
+  updateBoard,
 } from "./boards.ts";
 import { addMember, createProject } from "./projects.ts";
 import { upsertGithubUser } from "./users.ts";
@@ -65,11 +64,11 @@ describe("board repository", () => {
     const { project } = await fixture(3n);
     const taken = await createBoard(db, { projectId: project.id, name: "a", schemaId: "s" });
     const other = await createBoard(db, { projectId: project.id, name: "b", schemaId: "s" });
-    await setBoardArchived(db, taken.id, new Date());
+    await updateBoard(db, taken.id, { archivedAt: new Date() });
 
     const attempts = [
       () => createBoard(db, { projectId: project.id, name: "a", schemaId: "s" }),
-      () => renameBoard(db, other.id, "a"),
+      () => updateBoard(db, other.id, { name: "a" }),
       () => duplicateBoard(db, other, { name: "a", state: new Uint8Array([0]) }),
     ];
     for (const attempt of attempts) {
@@ -85,14 +84,14 @@ describe("board repository", () => {
   it("renames, archives and restores, and lists only boards that are not archived", async () => {
     const { project } = await fixture(4n);
     const board = await createBoard(db, { projectId: project.id, name: "old", schemaId: "s" });
-    const renamed = await renameBoard(db, board.id, "new");
+    const renamed = await updateBoard(db, board.id, { name: "new" });
     expect(renamed).toMatchObject({ id: board.id, name: "new" });
 
     const at = new Date("2026-01-02T03:04:05.000Z");
-    expect((await setBoardArchived(db, board.id, at)).archivedAt).toEqual(at);
+    expect((await updateBoard(db, board.id, { archivedAt: at })).archivedAt).toEqual(at);
     expect((await listBoardsByProject(db, [project.id])).get(project.id)).toEqual([]);
 
-    const restored = await setBoardArchived(db, board.id, null);
+    const restored = await updateBoard(db, board.id, { archivedAt: null });
     expect(restored.archivedAt).toBeNull();
     expect((await listBoardsByProject(db, [project.id])).get(project.id)).toEqual([restored]);
   });

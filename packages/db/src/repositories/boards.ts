@@ -89,41 +89,19 @@ export async function findBoard(db: DbClient, boardId: BoardId): Promise<BoardRo
   return row as BoardRow | null;
 }
 
-/** Renames the board; a name taken in the project fails with P2002 (`isUniqueViolation`). */
-export async function renameBoard(db: DbClient, boardId: BoardId, name: string): Promise<BoardRow> {
-  const row = await db.board.update({
-    where: { id: boardId },
-    data: { name },
-    select: boardSelect,
-  });
-  return row as BoardRow;
-}
+/** What can change on a board row; its content changes through its document (board-log.ts). */
+export type BoardChanges = Partial<Pick<BoardRow, "name" | "archivedAt" | "schemaId">>;
 
-/** Archives the board as of `archivedAt`, or restores it with null. */
-export async function setBoardArchived(
+/**
+ * Changes the board's name, archive time (null restores it) or schema id. A name taken in the
+ * project fails with P2002 (`isUniqueViolation`).
+ */
+export async function updateBoard(
   db: DbClient,
   boardId: BoardId,
-  archivedAt: Date | null,
+  changes: BoardChanges,
 ): Promise<BoardRow> {
-  const row = await db.board.update({
-    where: { id: boardId },
-    data: { archivedAt },
-    select: boardSelect,
-  });
-  return row as BoardRow;
-}
-
-/** Records the schema the board's document is now written against. */
-export async function setBoardSchema(
-  db: DbClient,
-  boardId: BoardId,
-  schemaId: string,
-): Promise<BoardRow> {
-  const row = await db.board.update({
-    where: { id: boardId },
-    data: { schemaId },
-    select: boardSelect,
-  });
+  const row = await db.board.update({ where: { id: boardId }, data: changes, select: boardSelect });
   return row as BoardRow;
 }
 
