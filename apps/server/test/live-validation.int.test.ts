@@ -1,5 +1,8 @@
 // boardValidation: the verdict on a board's config follows its live edits, pushed over
 // graphql-ws to everyone watching, whichever client made the change.
+import { Writable } from "node:stream";
+
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { ensureLocalUser, readBoardLog, type BoardRow } from "@bbos/db";
@@ -92,5 +95,37 @@ describe("live validation", () => {
     await using watcher = watch(other.url, board.id);
     await expect.poll(() => watcher.errors.length).toBe(1);
     expect(watcher.errors[0]).toMatchObject({ extensions: { code: "NOT_FOUND" } });
+  });
+
+  it("validates a revision once, however many watch it: a second watcher gets the kept verdict", async () => {
+    const lines: { msg?: string }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split("\n"))
+          if (line) lines.push(JSON.parse(line) as { msg?: string });
+        done();
+      },
+    });
+    await using counted = await startTestServer({
+      db: server.db,
+      log: pino({ level: "debug" }, sink),
+    });
+    const validations = () => lines.filter(({ msg }) => msg === "config validated").length;
+    const watched = await createBoardWithContent(server.db, server.viewer);
+
+    await using first = watch(counted.url, watched.id);
+    await expect.poll(() => first.verdicts.length).toBe(1);
+    expect(validations()).toBe(1);
+    await using second = watch(counted.url, watched.id);
+    await expect.poll(() => second.verdicts.length).toBe(1);
+    expect(second.verdicts[0]).toEqual(first.verdicts[0]);
+    expect(validations()).toBe(1);
+
+    using editor = connectBoard(counted.url, watched.id);
+    await editor.synced;
+    setHostname(editor.doc, "one-more-revision");
+    await expect.poll(() => second.verdicts.length).toBe(2);
+    expect(first.verdicts).toHaveLength(2);
+    expect(validations()).toBe(2);
   });
 });
