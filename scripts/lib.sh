@@ -45,3 +45,45 @@ ensure_chromium() {
     die "the browser tests need /usr/bin/chromium: install Debian's chromium package (sudo apt-get install chromium)"
   fi
 }
+
+# Builds run in containers: make sure a Docker engine answers, and that the host has debootstrap
+# (the builder's base image is made locally; no registry is assumed reachable) and minisign (to
+# verify signatures). With DOCKER_HOST set, that engine
+# is used as it is. Otherwise missing packages are installed (as root, with apt-get) and a
+# stopped local dockerd is started; anywhere else this says exactly what is missing.
+ensure_docker() {
+  local missing=() package
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  command -v debootstrap >/dev/null || missing+=(debootstrap)
+  command -v minisign >/dev/null || missing+=(minisign)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+      echo "installing ${missing[*]} (the Docker engine and tools image builds need)…"
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+        die "could not install ${missing[*]} (apt-get install ${missing[*]})"
+    else
+      die "image builds need ${missing[*]}: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]})"
+    fi
+  fi
+  docker_answers && return
+  [ -z "${DOCKER_HOST:-}" ] || die "no Docker engine answers at DOCKER_HOST=$DOCKER_HOST"
+  [ "$(id -u)" -eq 0 ] || die "no Docker engine answers at /var/run/docker.sock: start it (sudo systemctl start docker) or set DOCKER_HOST"
+  echo "starting the Docker engine (dockerd; its log is /var/log/bbos-dockerd.log)…"
+  # No bridge network or iptables: builds use host networking for downloads and none otherwise.
+  nohup dockerd --iptables=false --bridge=none >/var/log/bbos-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker_answers && return
+    sleep 0.5
+  done
+  die "dockerd did not answer within 30 s; see /var/log/bbos-dockerd.log"
+}
+
+# True when the engine behind DOCKER_HOST (or the default socket) answers its ping.
+docker_answers() {
+  local socket="${DOCKER_HOST:-unix:///var/run/docker.sock}"
+  case "$socket" in
+    unix://*) curl -fsS --max-time 2 --unix-socket "${socket#unix://}" http://docker/_ping >/dev/null 2>&1 ;;
+    tcp://*) curl -fsS --max-time 2 "http://${socket#tcp://}/_ping" >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}

@@ -1,5 +1,8 @@
 import { Redis } from "ioredis";
 
+import { openArtifactStorage } from "@bbos/artifacts";
+import { builderImageId, productRecipes } from "@bbos/recipes";
+
 import { ensureLocalUser } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
 
@@ -51,6 +54,11 @@ try {
     auth: await authOptions(),
     allowedOrigins: env.ALLOWED_ORIGINS,
     collabLimits: { maxMessageBytes: env.COLLAB_MAX_MESSAGE_BYTES },
+    builds: {
+      recipes: productRecipes,
+      builderImageId: builderImageId(),
+      ...(await openArtifactStorage(env, (message) => log.warn(message))),
+    },
   });
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down");

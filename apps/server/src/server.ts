@@ -15,8 +15,15 @@ import express from "express";
 import type { Redis } from "ioredis";
 import { pinoHttp } from "pino-http";
 
-import { defaultConfigValidator, type ConfigValidator } from "@bbos/core";
+import {
+  encodePublicKeyFile,
+  publicKeyLine,
+  type ObjectStore,
+  type SigningKey,
+} from "@bbos/artifacts";
+import { defaultConfigValidator, type ConfigValidator, type Recipe } from "@bbos/core";
 import type { Db } from "@bbos/db";
+import { createBuildChannels, createBuildLogFollower, createBuildQueue } from "@bbos/queue";
 
 import type { AuthOptions } from "./auth/auth-options.ts";
 import { authRoutes } from "./auth/auth-routes.ts";
@@ -25,6 +32,7 @@ import type { CollabLimits } from "./collab/collab-limits.ts";
 import { createCollabHub } from "./collab/collab-hub.ts";
 import { registerCollab } from "./collab/collab-server.ts";
 import { registerGraphQL } from "./graphql/register-graphql.ts";
+import { artifactPath, artifactRoutes } from "./http/artifact-routes.ts";
 import { httpErrorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health-routes.ts";
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from "./http/rate-limit.ts";
@@ -39,7 +47,8 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { createUpgradeRouter } from "./http/upgrade-router.ts";
 import { webAppRoutes } from "./http/web-app.ts";
 import type { Logger } from "./logger.ts";
-import { createServices } from "./services/create-services.ts";
+import { createBuildEvents } from "./services/build-events.ts";
+import { createServices, type SigningKeyInfo } from "./services/create-services.ts";
 
 export interface ServerOptions {
   db: Db;
@@ -66,7 +75,25 @@ export interface ServerOptions {
   allowedOrigins?: readonly string[];
   /** @defaultValue {@link DEFAULT_COLLAB_LIMITS} */
   collabLimits?: Partial<CollabLimits>;
+  builds: BuildOptions;
 }
+
+/** What the server needs to know about builds; the workers run them. */
+export interface BuildOptions {
+  /** The recipes the workers run (the same list the workers have). */
+  recipes: readonly Recipe[];
+  /** The hash of the builder image's definition, part of every cache key. */
+  builderImageId: string;
+  /** Where the workers store artifacts. */
+  store: ObjectStore;
+  /** The key the workers sign with; the server shows its public half. */
+  signingKey: SigningKey;
+  /** True for a generated development key. */
+  developmentKey: boolean;
+}
+
+/** How long a presigned S3 download link is valid. */
+const DOWNLOAD_LINK_SECONDS = 15 * 60;
 
 export interface RunningServer {
   url: string;
@@ -102,11 +129,44 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
     limits: options.collabLimits,
   });
+  // Build events: a subscriber connection shared by the update channel and the log follower,
+  // and a producer handle on the queue.
+  const { store } = options.builds;
+  const buildSubscriber = redis.duplicate();
+  const buildQueueConnection = redis.duplicate();
+  const buildQueue = createBuildQueue(buildQueueConnection, { prefix: redisPrefix });
+  const buildChannels = await createBuildChannels({
+    publisher: redis,
+    subscriber: buildSubscriber,
+    prefix: redisPrefix,
+    onMalformed: ({ channel }) => log.warn({ channel }, "malformed build message dropped"),
+  });
+  const buildEvents = createBuildEvents({
+    db,
+    redis,
+    prefix: redisPrefix,
+    channels: buildChannels,
+    follower: await createBuildLogFollower({ subscriber: buildSubscriber, redis, prefix: redisPrefix }),
+    log,
+  });
+  const signingKey = signingKeyInfo(options.builds);
   const services = createServices({
     db,
     validator: options.validator ?? defaultConfigValidator(),
     log,
     collab: collabHub,
+    signingKey,
+    builds: {
+      queue: buildQueue,
+      events: buildEvents,
+      recipes: new Map(options.builds.recipes.map((recipe) => [recipe.id, recipe])),
+      builderImageId: options.builds.builderImageId,
+      downloadUrl: async (artifact) =>
+        (await store.presignedGetUrl(artifact.storageKey, {
+          expiresInSeconds: DOWNLOAD_LINK_SECONDS,
+          filename: artifact.name,
+        })) ?? artifactPath(artifact),
+    },
   });
 
   app.use(securityHeaders());
@@ -120,6 +180,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   app.use(healthRoutes({ db, redis }));
   app.use(authRoutes({ auth: options.auth, db }));
+  app.use(artifactRoutes({ db, store, signingKey, resolveViewer: identity.resolveViewer, log }));
   app.use("/graphql", refuseOversizedBodies(MAX_BODY_BYTES), limiter.graphql);
   const graphql = await registerGraphQL({
     app,
@@ -159,6 +220,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       collab.close();
       await collabHub.close();
       await graphql.stop();
+      await buildEvents.close();
+      await buildChannels.close();
+      await buildQueue.close();
+      buildQueueConnection.disconnect();
+      buildSubscriber.disconnect();
     },
+  };
+}
+
+function signingKeyInfo({ signingKey, developmentKey }: BuildOptions): SigningKeyInfo {
+  return {
+    keyId: signingKey.keyId.toString("hex").toUpperCase(),
+    publicKey: publicKeyLine(signingKey),
+    publicKeyFile: encodePublicKeyFile(signingKey),
+    development: developmentKey,
   };
 }

@@ -3,11 +3,35 @@ import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { pino } from "pino";
 
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { createFileObjectStore, generateSigningKey } from "@bbos/artifacts";
 import { ensureLocalUser, type Db, type UserRow } from "@bbos/db";
+import { builderImageId } from "@bbos/recipes";
 import { createDb } from "@bbos/db/client";
 import { createTestDatabase, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 
-import { startServer, type RunningServer, type ServerOptions } from "../src/server.ts";
+import { startServer, type BuildOptions, type RunningServer, type ServerOptions } from "../src/server.ts";
+import { testRecipes } from "./test-recipes.ts";
+
+/** One signing key for every test server of a file, as one installation has. */
+const signingKey = generateSigningKey();
+
+/**
+ * Build settings of a test installation: the tests' recipes, artifacts in a new temporary
+ * folder, a generated signing key.
+ */
+export async function testBuildOptions(): Promise<BuildOptions> {
+  return {
+    recipes: testRecipes,
+    builderImageId: builderImageId(),
+    store: createFileObjectStore({ root: await mkdtemp(join(tmpdir(), "bbos-artifacts-")) }),
+    signingKey,
+    developmentKey: true,
+  };
+}
 
 export interface TestServer extends RunningServer, AsyncDisposable {
   db: Db;
@@ -36,6 +60,7 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
     auth: { mode: "local", user: viewer },
     // Its own namespace, so rate limits and other keys never meet another test's.
     redisPrefix: uniquePrefix(),
+    builds: overrides.builds ?? (await testBuildOptions()),
     ...overrides,
   });
   const close = async () => {

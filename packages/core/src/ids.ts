@@ -39,3 +39,8 @@ export type ConfigVersionId = string & { readonly __brand: "ConfigVersionId" };
 export function isConfigVersionId(value: string): value is ConfigVersionId {
   return UUID.test(value);
 }
+
+/** True if `value` is shaped like a build id (a UUID); see {@link isProjectId}. */
+export function isBuildId(value: string): value is BuildId {
+  return UUID.test(value);
+}

@@ -1,3 +1,27 @@
+export {
+  buildCacheKey,
+  estimateRemainingMs,
+  overallProgress,
+  type CacheKeyInput,
+  type EtaInput,
+} from "./build/build-plan.ts";
+export {
+  isTerminal,
+  transition,
+  type BuildEvent,
+  type BuildState,
+  type BuildStatus,
+  type BuildTransition,
+} from "./build/build-state.ts";
+export type {
+  Recipe,
+  RecipeInput,
+  RecipeOutput,
+  RecipePlan,
+  RecipeStage,
+  RecipeStep,
+} from "./build/recipe.ts";
+export { redactor, secretValues } from "./build/secret-values.ts";
 export { canonicalJson } from "./canonical-json.ts";
 export { createConfigAjv } from "./config-ajv.ts";
 export type {
@@ -17,6 +41,7 @@ export { defaultConfigValidator } from "./default-registry.ts";
 export { DomainError, isDomainError, type DomainErrorCode } from "./errors.ts";
 export {
   isBoardId,
+  isBuildId,
   isConfigVersionId,
   isProjectId,
   type BoardId,

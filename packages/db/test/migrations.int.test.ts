@@ -118,6 +118,7 @@ describe("migrations", () => {
         recipe: "debian",
         recipeVersion: "1",
         cacheKey: "b".repeat(64),
+        builderImageId: "c".repeat(16),
       },
     });
     const artifact = await db.artifact.create({

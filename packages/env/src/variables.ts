@@ -1,3 +1,5 @@
+import { resolve } from "node:path";
+
 import { z } from "zod";
 
 /** pino's levels, accepted by `LOG_LEVEL`. */
@@ -42,6 +44,28 @@ export const sharedVariables = {
     .string()
     .regex(/^[\w.-]{1,64}$/, "must be 1–64 letters, digits, '_', '-' or '.'")
     .default("bbos"),
+  /** Where an installation keeps its files: artifacts (file-system storage), the dev signing key. */
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default("data")
+    .transform((path) => resolve(path)),
+  /**
+   * The minisign secret key (unencrypted, `minisign -G -W`) that signs artifacts. Without it a
+   * development key is generated under DATA_DIR on first start, with a warning.
+   */
+  SIGNING_KEY_FILE: z
+    .string()
+    .min(1)
+    .transform((path) => resolve(path))
+    .optional(),
+  /** Store artifacts in this S3 bucket instead of under DATA_DIR (credentials: AWS_* variables). */
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  /** An S3-compatible endpoint instead of AWS, e.g. http://127.0.0.1:9000. */
+  S3_ENDPOINT: z.url().optional(),
+  /** Path-style bucket URLs (most S3-compatible servers need them). */
+  S3_FORCE_PATH_STYLE: flag().default(false),
 };
 
 /** Variables that may carry credentials in their URL. */

@@ -43,7 +43,15 @@ export interface EnqueueBuildOptions {
    * @defaultValue 10000
    */
   backoffDelayMs?: number;
+  /**
+   * Higher runs first, from -100 to 100 (BullMQ's own priorities run the other way).
+   * @defaultValue 0
+   */
+  priority?: number;
 }
+
+/** The largest {@link EnqueueBuildOptions.priority}, in either direction. */
+export const MAX_BUILD_PRIORITY = 100;
 
 // Finished jobs are kept for inspection, but not forever: BullMQ keeps them until told
 // otherwise, and Redis holds them in memory. Postgres is the record of builds.
@@ -65,8 +73,14 @@ export async function enqueueBuild(
   options: EnqueueBuildOptions = {},
 ): Promise<BuildJob> {
   const data = parseBuildRunPayload(payload);
+  const priority = options.priority ?? 0;
+  if (!Number.isInteger(priority) || Math.abs(priority) > MAX_BUILD_PRIORITY) {
+    throw new RangeError(`priority must be a whole number from -100 to 100, got ${priority}`);
+  }
   return queue.add(BUILD_RUN_JOB, data, {
     jobId: data.buildId,
+    // BullMQ runs priority 1 first; 0 would mean "no priority" and run before every other.
+    priority: MAX_BUILD_PRIORITY + 1 - priority,
     attempts: options.attempts ?? 3,
     backoff: { type: "exponential", delay: options.backoffDelayMs ?? 10_000 },
     removeOnComplete: KEEP_COMPLETED,

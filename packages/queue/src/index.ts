@@ -8,8 +8,36 @@ export {
 export {
   createBuildQueue,
   enqueueBuild,
+  MAX_BUILD_PRIORITY,
   type BuildJob,
   type BuildQueue,
   type BuildQueueOptions,
   type EnqueueBuildOptions,
 } from "./build-queue.ts";
+export {
+  buildLogChannel,
+  buildLogKey,
+  readBuildLog,
+  type BuildLogLine,
+  type BuildLogPage,
+  type BuildLogStream,
+  type ReadBuildLogOptions,
+} from "./build-log.ts";
+export {
+  createBuildLogWriter,
+  type BuildLogWriter,
+  type BuildLogWriterOptions,
+} from "./build-log-writer.ts";
+export {
+  createBuildLogFollower,
+  type BuildLogFollower,
+  type BuildLogFollowerOptions,
+} from "./build-log-follower.ts";
+export {
+  buildChannelNames,
+  createBuildChannels,
+  type BuildChannels,
+  type BuildChannelsOptions,
+  type BuildUpdatePayload,
+  type MalformedBuildMessage,
+} from "./build-channels.ts";

@@ -4,8 +4,7 @@ import type { Logger } from "pino";
 
 import { BUILD_QUEUE, type BuildJob, type BuildJobName, type BuildRunPayload } from "@bbos/queue";
 
-import { createProcessor, type BuildProcessor } from "./processor.ts";
-import type { RecipeRunner } from "./run-build.ts";
+import { createProcessor, type BuildProcessor, type ProcessorDeps } from "./processor.ts";
 
 /** The BullMQ worker consuming the `builds` queue. */
 export type BuildWorker = Worker<BuildRunPayload, void, BuildJobName>;
@@ -16,15 +15,28 @@ export interface BuildWorkerOptions {
   connection: Redis;
   /** BullMQ key prefix; must match the producer's. */
   prefix: string;
-  /** Jobs run at the same time by this worker. */
+  /** Builds run at the same time by this worker (each in its own container). */
   concurrency: number;
-  /**
-   * Runs each build's recipe; see `RecipeRunner` for the retry and idempotency contract. `null`
-   * while no runner exists: every build then fails at once, without retries.
-   */
-  runner: RecipeRunner | null;
+  /** What each build runs through; see `runBuild`. */
+  build: ProcessorDeps;
   logger: Logger;
+  /** Lock and stall settings; see {@link DEFAULT_LOCKS}. */
+  locks?: Partial<typeof DEFAULT_LOCKS>;
 }
+
+/**
+ * BullMQ lock settings. The lock is short and renewed every `lockDuration / 2` while a build runs
+ * (builds last up to hours; the per-build timeout bounds them, not the lock), so a worker that
+ * dies loses its jobs within seconds: the stalled-job check, every `stalledInterval` on every
+ * live worker, moves them back to wait. A job that stalls more than `maxStalledCount` times is
+ * failed for good (a build that keeps killing its worker should not loop), and reconciliation
+ * records that on the build.
+ */
+export const DEFAULT_LOCKS = {
+  lockDuration: 15_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 1,
+};
 
 /** A job this process is running, and whether shutdown has handed it back to the queue. */
 interface RunningJob {
@@ -38,17 +50,19 @@ interface RunningJob {
 const runningJobs = new WeakMap<BuildWorker, Map<string, RunningJob>>();
 
 /**
- * Starts a worker on the `builds` queue that validates each job, runs it with `runBuild` over
- * `runner`, and logs the job lifecycle. Stop it with {@link shutdownWorker}.
+ * Starts a worker on the `builds` queue that validates each job, runs it with `runBuild`, and
+ * logs the job lifecycle. Stop it with {@link shutdownWorker}.
  */
 export function createBuildWorker(options: BuildWorkerOptions): BuildWorker {
-  const { connection, prefix, concurrency, runner, logger } = options;
+  const { connection, prefix, concurrency, logger } = options;
   const running = new Map<string, RunningJob>();
-  const processor = trackRunning(createProcessor(runner), running, logger);
+  const processor = trackRunning(createProcessor(options.build), running, logger);
   const worker = new Worker<BuildRunPayload, void, BuildJobName>(BUILD_QUEUE, processor, {
     connection,
     prefix,
     concurrency,
+    ...DEFAULT_LOCKS,
+    ...options.locks,
   });
   runningJobs.set(worker, running);
 

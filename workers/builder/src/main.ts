@@ -1,10 +1,14 @@
-// Entry point of the builder process: reads the environment, starts the BullMQ worker on the
-// `builds` queue, and stops it gracefully on SIGTERM/SIGINT (see `shutdownWorker`).
+// Entry point of the builder process: reads the environment, opens PostgreSQL, the Docker engine
+// and artifact storage, starts the build worker (see builder.ts), and stops it gracefully on
+// SIGTERM/SIGINT (see `shutdownWorker`).
 import { pino } from "pino";
 
-import { BUILD_QUEUE, createRedisConnection } from "@bbos/queue";
+import { openArtifactStorage } from "@bbos/artifacts";
+import { createDb } from "@bbos/db/client";
+import { productRecipes } from "@bbos/recipes";
 
-import { createBuildWorker, shutdownWorker } from "./build-worker.ts";
+import { startBuilder } from "./builder.ts";
+import { createDocker, describeEngine } from "./docker/index.ts";
 import { readBuilderEnv, type BuilderEnv } from "./env.ts";
 
 function readEnvOrExit(): BuilderEnv {
@@ -20,17 +24,26 @@ function readEnvOrExit(): BuilderEnv {
 async function main(): Promise<void> {
   const env = readEnvOrExit();
   const logger = pino({ name: "builder", level: env.LOG_LEVEL });
+  const docker = createDocker(env.DOCKER_HOST);
+  // The engine is a precondition: say which one and what it is, or why it cannot be reached.
+  const engine = await describeEngine(docker);
+  logger.info({ engine }, "Docker engine answers");
+  const storage = await openArtifactStorage(env, (message) => logger.warn(message));
+  const db = createDb({ url: env.DATABASE_URL });
 
-  const connection = createRedisConnection(env.REDIS_URL, { role: "worker" });
-  // ioredis reconnects by itself; without a listener it would print "Unhandled error event".
-  connection.on("error", (error) => logger.warn({ err: error }, "redis connection error"));
-
-  const worker = createBuildWorker({
-    connection,
+  const builder = await startBuilder({
+    db,
+    redisUrl: env.REDIS_URL,
     prefix: env.REDIS_PREFIX,
+    docker,
+    recipes: productRecipes,
+    store: storage.store,
+    signingKey: storage.signingKey,
+    workRoot: env.BUILDER_WORK_DIR,
     concurrency: env.BUILDER_CONCURRENCY,
-    // No recipe runner exists yet (the Docker executor comes later), so builds fail, saying why.
-    runner: null,
+    limits: { cpus: env.BUILDER_CPUS, memoryBytes: env.BUILDER_MEMORY_MB * 1024 * 1024 },
+    timeoutMs: env.BUILDER_TIMEOUT_MINUTES * 60_000,
+    ...(env.DEBIAN_MIRROR ? { mirror: env.DEBIAN_MIRROR } : {}),
     logger,
   });
 
@@ -44,9 +57,8 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal, graceMs: env.BUILDER_SHUTDOWN_GRACE_MS }, "shutdown requested");
-    const outcome = await shutdownWorker(worker, env.BUILDER_SHUTDOWN_GRACE_MS, logger);
-    if (outcome === "abandoned") connection.disconnect();
-    else await connection.quit();
+    const outcome = await builder.close(env.BUILDER_SHUTDOWN_GRACE_MS);
+    await db.$disconnect();
     logger.info({ outcome }, "builder stopped");
     process.exit(0);
   };
@@ -58,19 +70,18 @@ async function main(): Promise<void> {
       });
     });
   }
-
-  await worker.waitUntilReady();
   logger.info(
-    { queue: BUILD_QUEUE, prefix: env.REDIS_PREFIX, concurrency: env.BUILDER_CONCURRENCY },
+    {
+      workerId: builder.workerId,
+      prefix: env.REDIS_PREFIX,
+      concurrency: env.BUILDER_CONCURRENCY,
+      recipes: productRecipes.map((recipe) => recipe.id),
+    },
     "builder ready",
-  );
-  logger.warn(
-    "no recipe runner is configured on this worker: every build.run job fails at once, " +
-      "without retries, until the Docker recipe runner is added",
   );
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

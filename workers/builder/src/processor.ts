@@ -1,24 +1,29 @@
 import { UnrecoverableError } from "bullmq";
 
-import {
-  BUILD_RUN_JOB,
-  parseBuildRunPayload,
-  type BuildJob,
-  type BuildRunPayload,
-} from "@bbos/queue";
+import { isBuildId, transition } from "@bbos/core";
+import { changeBuild } from "@bbos/db";
+import { BUILD_RUN_JOB, parseBuildRunPayload, type BuildJob } from "@bbos/queue";
 
+import type { CancelRegistry } from "./cancel-registry.ts";
 import { PermanentBuildError } from "./permanent-build-error.ts";
-import { runBuild, type BuildLogPort, type ProgressPort, type RecipeRunner } from "./run-build.ts";
+import { runBuild, type RunBuildPorts } from "./run-build.ts";
 
 /** A BullMQ processor for the `builds` queue. */
 export type BuildProcessor = (job: BuildJob, token?: string, signal?: AbortSignal) => Promise<void>;
 
+/** What the processor hands every build, besides the job's own signals. */
+export type ProcessorDeps = Omit<RunBuildPorts, "jobSignal" | "cancelSignal" | "willRetry"> & {
+  cancels: CancelRegistry;
+};
+
 /**
  * Adapts {@link runBuild} to BullMQ: validates the job first and fails it without retries when it
- * is malformed, since running it again cannot fix its data; gives the build the job's progress
- * and log as ports; and fails the job without retries on a {@link PermanentBuildError}.
+ * is malformed (recording that on the build when the job names one), tells the build whether a
+ * failure will be retried, gives it a cancel signal, and fails the job without retries on a
+ * {@link PermanentBuildError}.
  */
-export function createProcessor(runner: RecipeRunner | null): BuildProcessor {
+export function createProcessor(deps: ProcessorDeps): BuildProcessor {
+  const { cancels, ...ports } = deps;
   // Three declared parameters: BullMQ only creates an AbortSignal for processors whose
   // `length` is at least 3.
   return async (job, _token, signal) => {
@@ -27,38 +32,41 @@ export function createProcessor(runner: RecipeRunner | null): BuildProcessor {
     if (name !== BUILD_RUN_JOB) {
       throw new UnrecoverableError(`unknown job name "${name}" (expected "${BUILD_RUN_JOB}")`);
     }
-    let payload: BuildRunPayload;
+    let buildId;
     try {
-      payload = parseBuildRunPayload(job.data);
+      ({ buildId } = parseBuildRunPayload(job.data));
     } catch (error) {
+      await recordBadPayload(deps, job, error);
       // Retrying cannot fix the data, so the job fails now instead of using up its attempts.
       throw unrecoverable(error);
     }
+    if (!isBuildId(buildId)) throw new UnrecoverableError(`invalid build id "${buildId}"`);
+    const cancel = cancels.register(buildId);
     try {
-      await runBuild(payload, {
-        runner,
-        progress: jobProgress(job),
-        log: jobLog(job),
-        signal: signal ?? new AbortController().signal,
+      await runBuild(buildId, {
+        ...ports,
+        jobSignal: signal ?? new AbortController().signal,
+        cancelSignal: cancel.signal,
+        willRetry: job.attemptsMade + 1 < (job.opts.attempts ?? 1),
       });
     } catch (error) {
       throw error instanceof PermanentBuildError ? unrecoverable(error) : error;
+    } finally {
+      cancel.release();
     }
   };
 }
 
-// Progress is stored on the job and published as its `progress` event.
-function jobProgress(job: BuildJob): ProgressPort {
-  return { report: (stage, fraction) => job.updateProgress({ stage, fraction }) };
-}
-
-// Lines go to the job's log list in Redis, which BullMQ keeps with the job.
-function jobLog(job: BuildJob): BuildLogPort {
-  return {
-    append: async (line) => {
-      await job.log(line);
-    },
-  };
+// A job whose id is a build id but whose data is not a payload: the build fails with the reason,
+// so it does not wait forever for a job that will never run.
+async function recordBadPayload(deps: ProcessorDeps, job: BuildJob, error: unknown) {
+  const id = job.id ?? "";
+  if (!isBuildId(id)) return;
+  const reason = error instanceof Error ? error.message : String(error);
+  const changed = await changeBuild(deps.db, id, (state) =>
+    transition(state, { type: "abandon", reason, at: new Date() }),
+  );
+  if (changed?.ok) deps.updates.published(changed.build);
 }
 
 function unrecoverable(error: unknown): UnrecoverableError {

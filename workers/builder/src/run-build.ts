@@ -1,78 +1,194 @@
-// The orchestration of one build, over ports only: no BullMQ, Redis or Docker here. The BullMQ
-// adapter is `processor.ts`; recipe runners (the Docker executor, later) implement `RecipeRunner`.
-import type { BuildRunPayload } from "@bbos/queue";
+// The life of one build on this worker, over ports: start it in PostgreSQL (the record), run its
+// recipe, record the outcome. Every state change goes through the core's state machine in one
+// transaction (`changeBuild`), so a redelivered job or a late report never yields a second
+// terminal state or a second artifact set. BullMQ lives in `processor.ts`, Docker and storage
+// behind `RecipeRunner`.
+import { transition, type BuildEvent, type BuildId } from "@bbos/core";
+import {
+  changeBuild,
+  findBuildWithConfig,
+  type ArtifactInput,
+  type BuildChange,
+  type BuildRow,
+  type BuildWithConfigRow,
+  type Db,
+} from "@bbos/db";
 
 import { PermanentBuildError } from "./permanent-build-error.ts";
 
-/** Where a build reports how far it has got. */
+/** Where a running build reports its stage and progress. */
 export interface ProgressPort {
-  /** `stage` names the current step (e.g. `"compile"`); `fraction` is the share done, 0 to 1. */
-  report(stage: string, fraction: number): Promise<void>;
+  /** `stage` is one of the recipe's stage ids; `progress` the share of the whole build, 0 to 1. */
+  report(stage: string, progress: number): void;
 }
 
 /** The build's own log, the one its user reads (not the worker's process log). */
 export interface BuildLogPort {
-  append(line: string): Promise<void>;
+  append(text: string, stream?: "out" | "err" | "sys"): void;
 }
 
 /** What a {@link RecipeRunner} reports through, and stops on. */
 export interface RecipeRunContext {
   progress: ProgressPort;
   log: BuildLogPort;
-  /** Aborted when the build must stop (e.g. worker shutdown): stop work and throw. */
+  /** Aborted when the build must stop (cancel, timeout, shutdown): stop work and throw. */
   signal: AbortSignal;
 }
 
 /**
- * Runs the recipe of one build. Throw {@link PermanentBuildError} for failures a retry cannot
- * fix; any other error is retried. A build may run more than once (delivery is at least once),
- * so a runner must be idempotent.
+ * Runs one attempt of a build and stores its artifacts, under keys of its own attempt, so two
+ * attempts never write the same object. Throw {@link PermanentBuildError} for failures a retry
+ * cannot fix; any other error is retried.
  */
 export interface RecipeRunner {
-  run(input: BuildRunPayload, context: RecipeRunContext): Promise<void>;
+  run(build: BuildWithConfigRow, context: RecipeRunContext): Promise<readonly ArtifactInput[]>;
+  /** Removes what an attempt stored when its result was not accepted. */
+  discard(artifacts: readonly ArtifactInput[]): Promise<void>;
+}
+
+/** Build updates other processes hear of (subscriptions on every API node). */
+export interface BuildUpdatesPort {
+  published(build: BuildRow): void;
+}
+
+/** Opens a build's log for one attempt; `close` writes the end marker when the build ended. */
+export interface BuildLogs {
+  open(build: BuildWithConfigRow): Promise<BuildLogPort & { close(ended: boolean): Promise<void> }>;
 }
 
 /** The ports {@link runBuild} works through. */
-export interface RunBuildPorts extends RecipeRunContext {
-  /** `null` while this worker has no recipe runner: every build then fails, without retries. */
-  runner: RecipeRunner | null;
+export interface RunBuildPorts {
+  db: Db;
+  workerId: string;
+  runner: RecipeRunner;
+  logs: BuildLogs;
+  updates: BuildUpdatesPort;
+  /** Aborted when the job must stop because this worker hands it back (shutdown). */
+  jobSignal: AbortSignal;
+  /** Aborted when a user cancels the build. */
+  cancelSignal: AbortSignal;
+  /** Longest a build may run. */
+  timeoutMs: number;
+  /** Whether BullMQ runs the job again if this attempt fails with a transient error. */
+  willRetry: boolean;
+  now?: () => Date;
 }
 
-const NO_RECIPE_RUNNER = "no recipe runner is configured on this worker";
+/** How {@link runBuild} ended for this worker. */
+export type RunBuildOutcome = "succeeded" | "failed" | "canceled" | "skipped" | "released";
 
 /**
- * Runs one validated `build.run` payload through the recipe runner.
+ * Runs the build `buildId` once. A build that has already ended, or was canceled while queued,
+ * is skipped without running anything.
  *
- * Once `signal` is aborted, progress and log lines are no longer passed on: the job may already
- * belong to another worker (shutdown hands running jobs back to the queue), and a runner still
- * winding down must not write into that run. A run that was aborted fails even if the runner
- * returns normally, since it may not have finished the build.
- *
- * @throws PermanentBuildError when no runner is configured (after saying so in the build log).
- * @throws Error `build aborted: <reason>` when `signal` is aborted before or during the run.
- * Errors from the runner propagate unchanged.
+ * @throws PermanentBuildError when the attempt failed for good (recorded as FAILED);
+ *   the runner's error when the attempt will be retried (recorded as QUEUED again);
+ *   `build released` when `jobSignal` aborted (the job runs again elsewhere; nothing recorded).
  */
-export async function runBuild(input: BuildRunPayload, ports: RunBuildPorts): Promise<void> {
-  const { runner, progress, log, signal } = ports;
-  if (!runner) {
-    await log.append(`cannot run build: ${NO_RECIPE_RUNNER}`);
-    throw new PermanentBuildError(NO_RECIPE_RUNNER);
+export async function runBuild(buildId: BuildId, ports: RunBuildPorts): Promise<RunBuildOutcome> {
+  const now = ports.now ?? (() => new Date());
+  const change = async (event: BuildEvent, artifacts?: readonly ArtifactInput[]) => {
+    const result = await changeBuild(ports.db, buildId, (state) => transition(state, event), {
+      ...(artifacts ? { artifacts } : {}),
+    });
+    if (result?.ok) ports.updates.published(result.build);
+    return result;
+  };
+
+  const started = await change({ type: "start", workerId: ports.workerId, at: now() });
+  if (!started) throw new PermanentBuildError(`build ${buildId} does not exist`);
+  if (!started.ok || started.build.status !== "RUNNING") return "skipped";
+  const { attempt } = started.build;
+
+  const build = await findBuildWithConfig(ports.db, buildId);
+  if (!build) throw new PermanentBuildError(`build ${buildId} does not exist`);
+  const opened = await ports.logs.open(build);
+  const log: BuildLogPort = { append: (text, stream) => opened.append(text, stream) };
+  const timeout = AbortSignal.timeout(ports.timeoutMs);
+  const signal = AbortSignal.any([ports.jobSignal, ports.cancelSignal, timeout]);
+  const progress = throttledProgress((stage, fraction) =>
+    change({ type: "progress", attempt, stage, progress: fraction }),
+  );
+
+  let ended = false;
+  try {
+    log.append(`build ${buildId}: attempt ${attempt} on worker ${ports.workerId}`, "sys");
+    const artifacts = await ports.runner.run(build, { progress, log, signal });
+    await progress.settled();
+    const done = await change({ type: "succeed", attempt, at: now() }, artifacts);
+    if (!done?.ok) {
+      // Another attempt owns the build now (or it was canceled meanwhile): keep nothing of ours.
+      await ports.runner.discard(artifacts);
+      log.append(`result discarded: ${refusal(done)}`, "sys");
+      return "skipped";
+    }
+    ended = true;
+    log.append("build succeeded", "sys");
+    return "succeeded";
+  } catch (error) {
+    await progress.settled();
+    if (ports.jobSignal.aborted && !ports.cancelSignal.aborted && !timeout.aborted) {
+      log.append("worker shutting down: the build goes back to the queue", "sys");
+      throw new Error("build released: the worker is shutting down", { cause: error });
+    }
+    if (ports.cancelSignal.aborted) {
+      await change({ type: "canceled", attempt, at: now() });
+      ended = true;
+      log.append("build canceled", "sys");
+      return "canceled";
+    }
+    const permanent = error instanceof PermanentBuildError || timeout.aborted;
+    const reason = timeout.aborted
+      ? `timed out after ${Math.round(ports.timeoutMs / 1000)} s`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    const retry = !permanent && ports.willRetry;
+    const failed = await change({ type: "fail", attempt, reason, retry, at: now() });
+    ended = !retry || failed?.build.status === "CANCELED";
+    log.append(retry ? `attempt failed, will retry: ${reason}` : `build failed: ${reason}`, "sys");
+    if (failed?.build.status === "CANCELED") return "canceled";
+    if (retry) throw error;
+    throw error instanceof PermanentBuildError ? error : new PermanentBuildError(reason, { cause: error });
+  } finally {
+    await opened.close(ended);
   }
-  throwIfAborted(signal);
-  await runner.run(input, {
-    progress: {
-      report: (stage, fraction) =>
-        signal.aborted ? Promise.resolve() : progress.report(stage, fraction),
-    },
-    log: { append: (line) => (signal.aborted ? Promise.resolve() : log.append(line)) },
-    signal,
-  });
-  throwIfAborted(signal);
 }
 
-function throwIfAborted(signal: AbortSignal): void {
-  // `signal.throwIfAborted()` would throw the bare reason, which BullMQ passes as a string.
-  if (signal.aborted) {
-    throw new Error(`build aborted: ${String(signal.reason)}`, { cause: signal.reason });
-  }
+function refusal(change: BuildChange | null): string {
+  return change && !change.ok ? change.reason : "the build no longer exists";
+}
+
+/**
+ * Progress reports write to PostgreSQL; a recipe may report many per second. This keeps at most
+ * one write in flight and one pending (the newest), and passes every stage change on.
+ */
+function throttledProgress(
+  write: (stage: string, progress: number) => Promise<unknown>,
+): ProgressPort & { settled(): Promise<void> } {
+  let inFlight: Promise<void> | null = null;
+  let pending: { stage: string; progress: number } | null = null;
+  const pump = (): void => {
+    if (inFlight || !pending) return;
+    const next = pending;
+    pending = null;
+    inFlight = write(next.stage, next.progress)
+      .then(
+        () => undefined,
+        () => undefined, // A lost progress report is harmless; the next one carries the figure.
+      )
+      .finally(() => {
+        inFlight = null;
+        pump();
+      });
+  };
+  return {
+    report(stage, progress) {
+      pending = { stage, progress };
+      pump();
+    },
+    async settled() {
+      while (inFlight) await inFlight;
+    },
+  };
 }

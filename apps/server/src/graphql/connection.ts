@@ -21,9 +21,9 @@ export interface Connection<T> {
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 100;
 
-const encodeCursor = (id: string) => Buffer.from(`id:${id}`).toString("base64url");
+export const encodeCursor = (id: string) => Buffer.from(`id:${id}`).toString("base64url");
 
-function decodeCursor(cursor: string): string {
+export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, "base64url").toString();
   if (!decoded.startsWith("id:")) {
     throw new DomainError("BAD_INPUT", "`after` is not a cursor this API returned");

@@ -12,6 +12,7 @@ const ACTION_WORDS: Record<ProjectAction, string> = {
   "board.edit": "creating or changing boards",
   "board.archive": "archiving or restoring boards",
   "version.save": "saving or restoring versions",
+  "build.run": "starting, canceling or retrying builds",
 };
 
 /** @throws DomainError `UNAUTHENTICATED` when nobody is signed in. */

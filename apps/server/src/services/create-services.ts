@@ -4,6 +4,11 @@ import type { Db } from "@bbos/db";
 import type { CollabHub } from "../collab/collab-hub.ts";
 import type { Logger } from "../logger.ts";
 import { createBoardService, type BoardService } from "./board-service.ts";
+import {
+  createBuildService,
+  type BuildService,
+  type BuildServiceOptions,
+} from "./build-service.ts";
 import { createProjectService, type ProjectService } from "./project-service.ts";
 import { createLiveValidation, type LiveValidation } from "./live-validation.ts";
 import { createValidationService, type ValidationService } from "./validation-service.ts";
@@ -16,6 +21,18 @@ export interface ServiceDependencies {
   log: Logger;
   /** The open board documents; the server's own edits to a board go through it. */
   collab: CollabHub;
+  /** The build queue, events, recipes and artifact links. */
+  builds: Omit<BuildServiceOptions, "db" | "validation">;
+  /** The public half of the key that signs artifacts. */
+  signingKey: SigningKeyInfo;
+}
+
+/** The artifact signing key as the API shows it. */
+export interface SigningKeyInfo {
+  keyId: string;
+  publicKey: string;
+  publicKeyFile: string;
+  development: boolean;
 }
 
 /** The use cases one request sees; request-scoped ones batch and cache per request. */
@@ -24,6 +41,8 @@ export interface RequestServices {
   projects: ProjectService;
   validation: ValidationService;
   versions: VersionService;
+  builds: BuildService;
+  signingKey: SigningKeyInfo;
   /** Process-wide: one watch per board, whoever subscribes. */
   liveValidation: LiveValidation;
 }
@@ -32,9 +51,11 @@ export interface RequestServices {
  * Builds the process-wide services once; `forRequest()` adds the request-scoped ones (their
  * DataLoader batches must not outlive a request, or one user's cached rows would reach another).
  */
-export function createServices({ db, validator, log, collab }: ServiceDependencies) {
+export function createServices(dependencies: ServiceDependencies) {
+  const { db, validator, log, collab, signingKey } = dependencies;
   const validation = createValidationService({ validator, log });
   const liveValidation = createLiveValidation({ db, collab, validation, log });
+  const builds = createBuildService({ db, validation, ...dependencies.builds });
   return {
     forRequest(): RequestServices {
       return {
@@ -42,6 +63,8 @@ export function createServices({ db, validator, log, collab }: ServiceDependenci
         projects: createProjectService(db),
         validation,
         versions: createVersionService({ db, validation, collab }),
+        builds,
+        signingKey,
         liveValidation,
       };
     },

@@ -18,6 +18,10 @@ describe("project permissions", () => {
     expect(whoMay("version.save")).toEqual(["OWNER", "MAINTAINER", "EDITOR"]);
   });
 
+  it("lets editors and above start, cancel and retry builds, and viewers only watch them", () => {
+    expect(whoMay("build.run")).toEqual(["OWNER", "MAINTAINER", "EDITOR"]);
+  });
+
   it("leaves archiving to owners and maintainers", () => {
     expect(whoMay("board.archive")).toEqual(["OWNER", "MAINTAINER"]);
   });

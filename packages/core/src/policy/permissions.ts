@@ -12,13 +12,16 @@ export type ProjectAction =
   /** Archive and restore boards. */
   | "board.archive"
   /** Save, restore versions. */
-  | "version.save";
+  | "version.save"
+  /** Start, cancel and retry builds. */
+  | "build.run";
 
 const allowed: Readonly<Record<ProjectAction, readonly ProjectRole[]>> = {
   "project.read": ["OWNER", "MAINTAINER", "EDITOR", "VIEWER"],
   "board.edit": ["OWNER", "MAINTAINER", "EDITOR"],
   "board.archive": ["OWNER", "MAINTAINER"],
   "version.save": ["OWNER", "MAINTAINER", "EDITOR"],
+  "build.run": ["OWNER", "MAINTAINER", "EDITOR"],
 };
 
 /** True when a member with `role` may do `action`; a non-member (null) may do nothing. */

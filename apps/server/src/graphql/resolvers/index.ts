@@ -8,6 +8,14 @@ import type {
 } from "../../../generated/graphql.ts";
 import { Board, boardMutations, boardQueries, boardSubscriptions } from "./boards.ts";
 import {
+  Artifact,
+  Build,
+  buildMutations,
+  buildQueries,
+  BuildLogLine,
+  buildSubscriptions,
+} from "./builds.ts";
+import {
   BoardConfigSchema,
   BoardConfigSchemaIdScalar,
   boardConfigQueries,
@@ -39,12 +47,25 @@ export const resolvers = {
     ...catalogueQueries,
     ...boardQueries,
     ...versionQueries,
+    ...buildQueries,
   } satisfies Required<QueryResolvers>,
-  Mutation: { ...boardMutations, ...versionMutations } satisfies Required<MutationResolvers>,
-  Subscription: { serverTime, ...boardSubscriptions } satisfies Required<SubscriptionResolvers>,
+  Mutation: {
+    ...boardMutations,
+    ...versionMutations,
+    ...buildMutations,
+  } satisfies Required<MutationResolvers>,
+  Subscription: {
+    serverTime,
+    ...boardSubscriptions,
+    ...buildSubscriptions,
+  } satisfies Required<SubscriptionResolvers>,
   Project,
   Board,
   BoardConfigSchema,
   ConfigVersion,
   ConfigChange,
+  Build,
+  Artifact,
+  BuildLogLine,
+  BuildLogStream: { OUT: "out", ERR: "err", SYSTEM: "sys" },
 } satisfies Resolvers;

@@ -1,0 +1,90 @@
+// A whole test installation for builds: the API server and a build worker in this process,
+// sharing one database, one Redis prefix, one artifact store and one signing key, with the
+// tests' recipes and the real Docker engine (DOCKER_HOST or the default socket).
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { createProject, type ProjectRow } from "@bbos/db";
+import { startBuilder, type RunningBuilder } from "@bbos/builder/builder";
+import { createDocker, ensureBuilderImage } from "@bbos/builder/docker";
+import { testRedisUrl, uniquePrefix } from "@bbos/test-utils";
+import { pino } from "pino";
+
+import { graphql, startTestServer, testBuildOptions, type TestServer } from "./start-test-server.ts";
+import { testRecipes } from "./test-recipes.ts";
+
+export interface BuildInstallation extends AsyncDisposable {
+  server: TestServer;
+  builder: RunningBuilder;
+  project: ProjectRow;
+  /** Imports `config` as a new board and saves it as a version; returns the version id. */
+  saveVersion(config: object): Promise<string>;
+  close(): Promise<void>;
+}
+
+const docker = createDocker(process.env.DOCKER_HOST);
+
+/**
+ * Makes the builder image when the engine lacks it (minutes, once per engine) and prints how
+ * long that took.
+ */
+export async function ensureTestBuilderImage(): Promise<void> {
+  const image = await ensureBuilderImage(docker, { installation: "bbos-tests", log: () => undefined });
+  console.log(`builder image ${image.tag}: ${image.made ? `made in ${Math.round(image.durationMs / 1000)} s` : "present"}`);
+}
+
+export async function startBuildInstallation(): Promise<BuildInstallation> {
+  const prefix = uniquePrefix();
+  const builds = await testBuildOptions();
+  const server = await startTestServer({ redisPrefix: prefix, builds });
+  const builder = await startBuilder({
+    db: server.db,
+    redisUrl: testRedisUrl(),
+    prefix,
+    docker,
+    recipes: testRecipes,
+    store: builds.store,
+    signingKey: builds.signingKey,
+    workRoot: await mkdtemp(join(tmpdir(), "bbos-work-")),
+    concurrency: 2,
+    limits: { cpus: 1, memoryBytes: 512 * 1024 * 1024 },
+    timeoutMs: 10 * 60_000,
+    logger: pino({ level: "silent" }),
+  });
+  const project = await createProject(server.db, {
+    slug: `builds-${prefix.slice(-8).toLowerCase().replace(/[^a-z0-9]/g, "")}`,
+    name: "Builds",
+    ownerId: server.viewer.id,
+  });
+  let boards = 0;
+  const close = async () => {
+    await builder.close(0);
+    await server.close();
+  };
+  return {
+    server,
+    builder,
+    project,
+    async saveVersion(config) {
+      boards += 1;
+      const imported = await graphql<{ importBoard: { board: { id: string } | null } }>(
+        server.url,
+        `mutation ($input: ImportBoardInput!) { importBoard(input: $input) { board { id } } }`,
+        { input: { projectId: project.id, name: `board ${boards}`, configJson: JSON.stringify(config) } },
+      );
+      const boardId = imported.body.data?.importBoard.board?.id;
+      if (!boardId) throw new Error(`import failed: ${JSON.stringify(imported.body)}`);
+      const saved = await graphql<{ saveVersion: { version: { id: string } | null } }>(
+        server.url,
+        `mutation ($input: SaveVersionInput!) { saveVersion(input: $input) { version { id } } }`,
+        { input: { boardId } },
+      );
+      const versionId = saved.body.data?.saveVersion.version?.id;
+      if (!versionId) throw new Error(`save failed: ${JSON.stringify(saved.body)}`);
+      return versionId;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,300 @@
+// The build path end to end, against the real PostgreSQL, Redis and Docker engine: a saved
+// version is built by a worker in a container, its log followed live and resumed from a cursor,
+// its signed artifacts downloaded and checked with the real sha256sum and minisign.
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { createDocker, LABEL_BUILD_ID } from "@bbos/builder/docker";
+
+import { ensureTestBuilderImage, startBuildInstallation, type BuildInstallation } from "./build-harness.ts";
+import { graphql, subscriptionClient } from "./start-test-server.ts";
+
+const run = promisify(execFile);
+
+const PSK = "s3cret-psk-value-42";
+const config = {
+  board: "qemu-arm64",
+  os: { release: "bookworm", branch: "current", variant: "minimal" },
+  system: { hostname: "build-e2e", ssh: { enabled: false } },
+  network: { wifi: { ssid: "lab", psk: PSK, country: "DE" } },
+  build: { recipe: "debian" },
+};
+
+const BUILD_FIELDS = `id status stage progress attempt errorMessage cacheKey queuePosition etaSeconds
+  reproduceCommand cancelRequested startedAt finishedAt
+  artifacts { id kind name size sha256 downloadUrl }`;
+
+interface ArtifactJson {
+  id: string;
+  kind: string;
+  name: string;
+  size: number;
+  sha256: string;
+  downloadUrl: string;
+}
+interface BuildJson {
+  id: string;
+  status: string;
+  stage: string | null;
+  progress: number;
+  attempt: number;
+  errorMessage: string | null;
+  cacheKey: string;
+  queuePosition: number | null;
+  etaSeconds: number | null;
+  reproduceCommand: string;
+  artifacts: ArtifactJson[];
+}
+interface LogLineJson {
+  seq: number;
+  stream: string;
+  text: string;
+}
+
+let installation: BuildInstallation;
+
+beforeAll(async () => {
+  await ensureTestBuilderImage();
+  installation = await startBuildInstallation();
+}, 900_000);
+afterAll(() => installation?.close());
+
+async function startBuild(input: Record<string, unknown>) {
+  const { body } = await graphql<{
+    startBuild: { build: BuildJson | null; reused: boolean; validation: { valid: boolean } };
+  }>(
+    installation.server.url,
+    `mutation ($input: StartBuildInput!) { startBuild(input: $input) { reused validation { valid } build { ${BUILD_FIELDS} } } }`,
+    { input },
+  );
+  if (!body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data.startBuild;
+}
+
+async function readBuild(id: string): Promise<BuildJson> {
+  const { body } = await graphql<{ build: BuildJson }>(
+    installation.server.url,
+    `query ($id: ID!) { build(id: $id) { ${BUILD_FIELDS} } }`,
+    { id },
+  );
+  return body.data!.build;
+}
+
+/** Collects `buildLog` lines after `after` until `stop` says so or the subscription completes. */
+function collectLog(buildId: string, after: number, stop: (lines: LogLineJson[]) => boolean) {
+  const client = subscriptionClient(installation.server.url);
+  const lines: LogLineJson[] = [];
+  return new Promise<{ lines: LogLineJson[]; completed: boolean }>((resolve, reject) => {
+    const unsubscribe = client.subscribe<{ buildLog: LogLineJson }>(
+      {
+        query: `subscription ($id: ID!, $after: Int) { buildLog(buildId: $id, after: $after) { seq stream text } }`,
+        variables: { id: buildId, after },
+      },
+      {
+        next: ({ data }) => {
+          if (data) lines.push(data.buildLog);
+          if (stop(lines)) {
+            unsubscribe();
+            void client.dispose();
+            resolve({ lines, completed: false });
+          }
+        },
+        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => {
+          void client.dispose();
+          resolve({ lines, completed: true });
+        },
+      },
+    );
+  });
+}
+
+/** Waits through `buildUpdated` until the build has ended; returns every status seen. */
+function untilEnded(buildId: string) {
+  const client = subscriptionClient(installation.server.url);
+  const seen: { status: string; stage: string | null; progress: number }[] = [];
+  return new Promise<typeof seen>((resolve, reject) => {
+    client.subscribe<{ buildUpdated: { status: string; stage: string | null; progress: number } }>(
+      { query: `subscription ($id: ID!) { buildUpdated(buildId: $id) { status stage progress } }`, variables: { id: buildId } },
+      {
+        next: ({ data }) => data && seen.push(data.buildUpdated),
+        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => {
+          void client.dispose();
+          resolve(seen);
+        },
+      },
+    );
+  });
+}
+
+async function download(artifact: ArtifactJson, into: string): Promise<string> {
+  const response = await fetch(new URL(artifact.downloadUrl, installation.server.url));
+  expect(response.status).toBe(200);
+  expect(response.headers.get("content-length")).toBe(String(artifact.size));
+  expect(response.headers.get("content-disposition")).toContain(artifact.name);
+  const path = join(into, artifact.name);
+  await writeFile(path, Buffer.from(await response.arrayBuffer()));
+  return path;
+}
+
+describe("a build, from version to verified download", () => {
+  let versionId: string;
+  let built: BuildJson;
+
+  it("runs in a container, streams its log resumably and publishes signed artifacts", async () => {
+    const started = performance.now();
+    versionId = await installation.saveVersion(config);
+    const start = await startBuild({ versionId, recipe: "shell-test" });
+    expect(start).toMatchObject({ reused: false, validation: { valid: true }, build: { status: "QUEUED" } });
+    const buildId = start.build!.id;
+    expect(start.build!.reproduceCommand).toContain(versionId);
+    const ended = untilEnded(buildId);
+
+    // Read part of the log, drop the subscription, then resume after the last line seen.
+    const first = await collectLog(buildId, 0, (lines) => lines.some((line) => line.text === "line 50"));
+    const cursor = first.lines.at(-1)!.seq;
+    const rest = await collectLog(buildId, cursor, () => false);
+    expect(rest.completed).toBe(true);
+    const lines = [...first.lines, ...rest.lines];
+    expect(lines.map((line) => line.seq)).toEqual(lines.map((_, index) => index + 1));
+    expect(lines).toContainEqual({ seq: expect.any(Number), stream: "OUT", text: "\u001b[32mpreparing build-e2e\u001b[0m" });
+    expect(lines).toContainEqual({ seq: expect.any(Number), stream: "ERR", text: "a warning on stderr" });
+    expect(lines.filter((line) => /^line \d+$/.test(line.text))).toHaveLength(200);
+    expect(lines.map((line) => line.text)).toContain("psk is [redacted]");
+    expect(JSON.stringify(lines)).not.toContain(PSK);
+    // Progress markers are read, not shown.
+    expect(lines.some((line) => line.text.startsWith("::progress"))).toBe(false);
+
+    const statuses = await ended;
+    expect(statuses.at(-1)).toMatchObject({ status: "SUCCEEDED", progress: 1 });
+    expect(statuses.some((update) => update.status === "RUNNING" && update.stage === "image")).toBe(true);
+    built = await readBuild(buildId);
+    console.log(`shell-test build: ${Math.round(performance.now() - started)} ms from save to SUCCEEDED`);
+    expect(built).toMatchObject({ status: "SUCCEEDED", attempt: 1, etaSeconds: null, queuePosition: null });
+    expect(built.artifacts.map((artifact) => [artifact.kind, artifact.name]).sort()).toEqual([
+      ["CHECKSUM", "bbos-test.img.zst.sha256"],
+      ["IMAGE", "bbos-test.img.zst"],
+      ["LOG", "build.log.gz"],
+      ["MANIFEST", "bbos-test.img.zst.txt"],
+      ["MANIFEST", "bbos-test.manifest.txt"],
+      ["PROVENANCE", "bbos-test.img.zst.provenance.json"],
+      ["SIGNATURE", "bbos-test.img.zst.minisig"],
+      ["SIGNATURE", "bbos-test.img.zst.provenance.json.minisig"],
+    ]);
+  }, 300_000);
+
+  it("downloads files that sha256sum -c and minisign -V accept", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "bbos-download-"));
+    for (const artifact of built.artifacts) await download(artifact, dir);
+    const { body } = await graphql<{ signingKey: { publicKeyFile: string; keyId: string } }>(
+      installation.server.url,
+      `{ signingKey { keyId publicKeyFile } }`,
+    );
+    const wellKnown = await fetch(new URL("/.well-known/bbos/minisign.pub", installation.server.url));
+    expect(await wellKnown.text()).toBe(body.data!.signingKey.publicKeyFile);
+    await writeFile(join(dir, "bbos.pub"), body.data!.signingKey.publicKeyFile);
+
+    const checked = await run("sha256sum", ["-c", "bbos-test.img.zst.sha256"], { cwd: dir });
+    expect(checked.stdout).toBe("bbos-test.img.zst: OK\n");
+    for (const file of ["bbos-test.img.zst", "bbos-test.img.zst.provenance.json"]) {
+      const verified = await run("minisign", ["-V", "-p", "bbos.pub", "-m", file], { cwd: dir });
+      expect(verified.stdout).toContain("Signature and comment signature verified");
+    }
+    const image = built.artifacts.find((artifact) => artifact.kind === "IMAGE")!;
+    const provenance = JSON.parse(await readFile(join(dir, "bbos-test.img.zst.provenance.json"), "utf8"));
+    expect(provenance.subject).toEqual([{ name: image.name, digest: { sha256: image.sha256 } }]);
+    const decompressed = await run("zstd", ["-dc", join(dir, image.name)], { encoding: "buffer", maxBuffer: 8 << 20 });
+    expect(decompressed.stdout).toEqual(Buffer.alloc(3 * 1024 * 1024, "b"));
+
+    // The archived log is the whole log, colour included, secrets redacted.
+    const archived = gunzipSync(await readFile(join(dir, "build.log.gz"))).toString();
+    expect(archived).toContain("\u001b[32mpreparing build-e2e\u001b[0m\n");
+    expect(archived).toContain("psk is [redacted]");
+    expect(archived).not.toContain(PSK);
+  });
+
+  it("serves a byte range of an artifact", async () => {
+    const image = built.artifacts.find((artifact) => artifact.kind === "IMAGE")!;
+    const response = await fetch(new URL(image.downloadUrl, installation.server.url), {
+      headers: { range: "bytes=0-9" },
+    });
+    expect(response.status).toBe(206);
+    expect(response.headers.get("content-range")).toBe(`bytes 0-9/${image.size}`);
+    expect((await response.arrayBuffer()).byteLength).toBe(10);
+    const beyond = await fetch(new URL(image.downloadUrl, installation.server.url), {
+      headers: { range: `bytes=${image.size + 10}-` },
+    });
+    expect(beyond.status).toBe(416);
+  });
+
+  it("answers the same config at once with the earlier build, unless forced", async () => {
+    const again = await startBuild({ versionId, recipe: "shell-test" });
+    expect(again).toMatchObject({ reused: true, build: { id: built.id, cacheKey: built.cacheKey } });
+
+    const forced = await startBuild({ versionId, recipe: "shell-test", force: true });
+    expect(forced.reused).toBe(false);
+    expect(forced.build!.id).not.toBe(built.id);
+    // With one earlier build of this board and recipe, the estimate is real.
+    expect(forced.build!.etaSeconds).toEqual(expect.any(Number));
+    await untilEnded(forced.build!.id);
+    expect(await readBuild(forced.build!.id)).toMatchObject({ status: "SUCCEEDED" });
+  }, 300_000);
+
+  it("refuses an invalid config with the issue list and starts nothing", async () => {
+    const invalidVersion = await installation.saveVersion({ ...config, system: { hostname: "-bad-" } }).catch(
+      (error: Error) => error,
+    );
+    // Saving refuses an invalid config already; startBuild re-validates whatever a version holds.
+    expect(invalidVersion).toBeInstanceOf(Error);
+    const unknown = await graphql(
+      installation.server.url,
+      `mutation { startBuild(input: { versionId: "${versionId}", recipe: "no-such" }) { reused } }`,
+    );
+    expect(unknown.body.errors?.[0]).toMatchObject({
+      extensions: { code: "BAD_USER_INPUT" },
+      message: expect.stringContaining('No build worker has the recipe "no-such"'),
+    });
+  });
+});
+
+describe("cancel", () => {
+  it("stops a running build's container within 5 seconds", async () => {
+    const versionId = await installation.saveVersion({ ...config, system: { hostname: "cancel-me" } });
+    const start = await startBuild({ versionId, recipe: "sleep-test" });
+    const buildId = start.build!.id;
+    await collectLog(buildId, 0, (lines) => lines.some((line) => line.text === "sleeping"));
+    const ended = untilEnded(buildId);
+    const docker = createDocker(process.env.DOCKER_HOST);
+    const containers = () =>
+      docker.listContainers({ all: true, filters: { label: [`${LABEL_BUILD_ID}=${buildId}`] } });
+    expect(await containers()).toHaveLength(1);
+
+    const asked = performance.now();
+    const { body } = await graphql<{ cancelBuild: { build: { status: string; cancelRequested: boolean } } }>(
+      installation.server.url,
+      `mutation ($id: ID!) { cancelBuild(input: { buildId: $id }) { build { status cancelRequested } } }`,
+      { id: buildId },
+    );
+    expect(body.data?.cancelBuild.build).toEqual({ status: "RUNNING", cancelRequested: true });
+    const statuses = await ended;
+    const stoppedMs = performance.now() - asked;
+    console.log(`cancel: container stopped and build CANCELED ${Math.round(stoppedMs)} ms after cancelBuild`);
+    expect(statuses.at(-1)?.status).toBe("CANCELED");
+    expect(await containers()).toHaveLength(0);
+    expect(stoppedMs).toBeLessThan(5_000);
+
+    const again = await graphql(
+      installation.server.url,
+      `mutation ($id: ID!) { cancelBuild(input: { buildId: $id }) { build { status } } }`,
+      { id: buildId },
+    );
+    expect(again.body.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT" });
+  }, 120_000);
+});

@@ -1,0 +1,67 @@
+// The recipe port: what the build orchestration knows about a recipe. Everything
+// recipe-specific (what runs in the container, which boards it can build) lives behind it.
+import type { JsonObject } from "../safe-json.ts";
+
+/** One stage of a recipe, with its expected share of the build's time. */
+export interface RecipeStage {
+  readonly id: string;
+  readonly title: string;
+  /** Relative expected duration; progress is the weighted share of finished stages. */
+  readonly weight: number;
+}
+
+/** What a recipe gets to plan a build. The config has been validated already. */
+export interface RecipeInput {
+  readonly config: JsonObject;
+  /** SHA-256 of the config version's canonical JSON. */
+  readonly contentHash: string;
+  /** Seconds since the epoch that the image's timestamps derive from (`SOURCE_DATE_EPOCH`). */
+  readonly sourceDateEpoch: number;
+}
+
+/**
+ * One command the executor runs in the builder container, as `bash -euo pipefail -c script`
+ * in `/work` (the build's work directory; outputs go to `/work/out`).
+ *
+ * A line `::progress <fraction>` on stdout reports how far the step's stage has got (0 to 1).
+ */
+export interface RecipeStep {
+  readonly stage: string;
+  readonly script: string;
+  /** Passed as the container's environment, never interpolated into the script. */
+  readonly env: Readonly<Record<string, string>>;
+  /** `host` only where the step downloads; everything else runs without a network. */
+  readonly network: "host" | "none";
+  /** Linux capabilities the step needs beyond Docker's defaults (e.g. `SYS_ADMIN`). */
+  readonly capabilities: readonly string[];
+}
+
+/** A file the build publishes, relative to `/work/out`. */
+export interface RecipeOutput {
+  readonly path: string;
+  /** The artifact's file name, e.g. `bbos-qemu-arm64-bookworm.img.zst`. */
+  readonly name: string;
+  readonly contentType: string;
+}
+
+/** How a recipe builds one config. */
+export interface RecipePlan {
+  readonly steps: readonly RecipeStep[];
+  /** The disk image, compressed as the config asks. */
+  readonly image: RecipeOutput;
+  /** The installed package list (`dpkg-query` output), when the recipe makes one. */
+  readonly manifest: RecipeOutput | null;
+}
+
+/** A board recipe (`debian`, `armbian`, or one a test registers). */
+export interface Recipe {
+  readonly id: string;
+  /** Goes into the build cache key: bump it whenever the recipe's output may change. */
+  readonly version: string;
+  readonly title: string;
+  readonly stages: readonly RecipeStage[];
+  /** Whether the recipe can build `config`'s board, and why not. */
+  supports(config: JsonObject): { ok: true } | { ok: false; reason: string };
+  /** The container steps that build `input.config`. Pure: the same input, the same plan. */
+  plan(input: RecipeInput): RecipePlan;
+}

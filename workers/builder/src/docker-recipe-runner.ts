@@ -1,0 +1,318 @@
+// The recipe runner of this worker: plans the build with its recipe, runs each step in the
+// builder image on the Docker engine, then publishes the outputs: stored in one streaming pass
+// each (size and digests while storing), signed, checksummed, with a signed provenance
+// statement and the compressed log. Knows nothing recipe-specific.
+import { createReadStream } from "node:fs";
+import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { createGzip } from "node:zlib";
+
+import {
+  checksumFileText,
+  provenanceStatement,
+  serializeStatement,
+  signPrehashed,
+  type StageTiming,
+  type ObjectStore,
+  type SigningKey,
+  type StoredObject,
+} from "@bbos/artifacts";
+import {
+  overallProgress,
+  redactor,
+  secretValues,
+  type Recipe,
+  type RecipeOutput,
+  type RecipePlan,
+} from "@bbos/core";
+import type { ArtifactInput, BuildWithConfigRow } from "@bbos/db";
+import { boardConfigSchemas, isBoardConfigSchemaId } from "@bbos/schemas";
+import type Docker from "dockerode";
+
+import { LABEL_BUILD_ID, LABEL_INSTALLATION, LABEL_WORKER_ID } from "./docker/labels.ts";
+import { runContainer } from "./docker/run-container.ts";
+import { PermanentBuildError } from "./permanent-build-error.ts";
+import type { BuildLogPort, RecipeRunContext, RecipeRunner } from "./run-build.ts";
+
+/** What {@link createDockerRecipeRunner} needs. */
+export interface DockerRecipeRunnerOptions {
+  docker: Docker;
+  recipes: ReadonlyMap<string, Recipe>;
+  /** Resolves the builder image (made on first use when missing), with its definition hash. */
+  builderImage: (log: (line: string) => void) => Promise<{ tag: string; id: string }>;
+  store: ObjectStore;
+  signingKey: SigningKey;
+  /** Where each attempt gets its work directory (removed afterwards). */
+  workRoot: string;
+  installation: string;
+  workerId: string;
+  limits: { cpus: number; memoryBytes: number };
+}
+
+const PROGRESS_LINE = /^::progress (0(?:\.\d+)?|1(?:\.0+)?)$/;
+
+/** Creates the {@link RecipeRunner} that runs recipes in containers. */
+export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): RecipeRunner {
+  const { store } = options;
+  return {
+    async run(build, context) {
+      const recipe = options.recipes.get(build.recipe);
+      if (!recipe) {
+        throw new PermanentBuildError(`this worker has no recipe "${build.recipe}"`);
+      }
+      if (recipe.version !== build.recipeVersion) {
+        throw new PermanentBuildError(
+          `recipe "${recipe.id}" is at version ${recipe.version} on this worker; the build asked for ${build.recipeVersion}`,
+        );
+      }
+      const image = await options.builderImage((line) => context.log.append(line, "sys"));
+      if (image.id !== build.builderImageId) {
+        throw new PermanentBuildError(
+          `this worker's builder image is ${image.id}; the build was planned for ${build.builderImageId}`,
+        );
+      }
+      // Secret values of the config (Wi-Fi PSK, password hashes) are cut from every line before
+      // it goes anywhere: the live log and its archive.
+      const redact = redactor(
+        isBoardConfigSchemaId(build.schemaId)
+          ? secretValues(boardConfigSchemas[build.schemaId].schema, build.config)
+          : [],
+      );
+      const archive = createLogArchive(context.log, redact);
+      const logged: RecipeRunContext = { ...context, log: archive.log };
+      const workDir = await mkdtemp(join(options.workRoot, `${build.id}-${build.attempt}-`));
+      try {
+        await mkdir(join(workDir, "out"));
+        const plan = recipe.plan({
+          config: build.config,
+          contentHash: build.contentHash,
+          sourceDateEpoch: Math.floor(build.versionCreatedAt.getTime() / 1000),
+        });
+        const startedOn = new Date();
+        const stages = await runSteps(options, recipe, plan, build, image.tag, workDir, logged);
+        const finishedOn = new Date();
+        return await publish(options, recipe, plan, build, workDir, archive, {
+          builderImage: image,
+          startedOn,
+          finishedOn,
+          stages,
+          log: logged.log,
+        });
+      } finally {
+        await rm(workDir, { recursive: true, force: true });
+      }
+    },
+    async discard(artifacts) {
+      const prefixes = new Set(artifacts.map((artifact) => attemptPrefixOf(artifact.storageKey)));
+      for (const prefix of prefixes) await store.deletePrefix(prefix);
+    },
+  };
+}
+
+
+async function runSteps(
+  options: DockerRecipeRunnerOptions,
+  recipe: Recipe,
+  plan: RecipePlan,
+  build: BuildWithConfigRow,
+  image: string,
+  workDir: string,
+  { progress, log, signal }: RecipeRunContext,
+): Promise<StageTiming[]> {
+  const timings: StageTiming[] = [];
+  for (const step of plan.steps) {
+    const title = recipe.stages.find((stage) => stage.id === step.stage)?.title ?? step.stage;
+    log.append(`==> ${title}`, "sys");
+    progress.report(step.stage, overallProgress(recipe.stages, step.stage, 0));
+    const startedOn = new Date().toISOString();
+    const result = await runContainer(
+      options.docker,
+      {
+        image,
+        script: step.script,
+        env: { ...step.env },
+        workDir,
+        network: step.network,
+        capAdd: [...step.capabilities],
+        privileged: false,
+        cpus: options.limits.cpus,
+        memoryBytes: options.limits.memoryBytes,
+        labels: {
+          [LABEL_INSTALLATION]: options.installation,
+          [LABEL_BUILD_ID]: build.id,
+          [LABEL_WORKER_ID]: options.workerId,
+        },
+      },
+      {
+        signal,
+        onLine: (line, stream) => {
+          const marker = stream === "stdout" ? PROGRESS_LINE.exec(line) : null;
+          if (marker) {
+            progress.report(step.stage, overallProgress(recipe.stages, step.stage, Number(marker[1])));
+          } else {
+            log.append(line, stream === "stdout" ? "out" : "err");
+          }
+        },
+      },
+    );
+    timings.push({ name: step.stage, startedOn, finishedOn: new Date().toISOString() });
+    if (result.exitCode !== 0) {
+      throw new PermanentBuildError(`stage "${title}" failed with exit code ${result.exitCode}`);
+    }
+    progress.report(step.stage, overallProgress(recipe.stages, step.stage, 1));
+  }
+  await assertOutput(workDir, plan.image);
+  if (plan.manifest) await assertOutput(workDir, plan.manifest);
+  return timings;
+}
+
+async function assertOutput(workDir: string, output: RecipeOutput): Promise<void> {
+  const found = await stat(join(workDir, "out", output.path)).catch(() => null);
+  if (!found?.isFile()) {
+    throw new PermanentBuildError(`the recipe did not produce its output out/${output.path}`);
+  }
+}
+
+interface PublishContext {
+  builderImage: { tag: string; id: string };
+  startedOn: Date;
+  finishedOn: Date;
+  stages: StageTiming[];
+  log: BuildLogPort;
+}
+
+/** Storage keys of one attempt: `builds/<build id>/<attempt>/<name>`. */
+function attemptPrefix(build: BuildWithConfigRow): string {
+  return `builds/${build.id}/${build.attempt}/`;
+}
+
+function attemptPrefixOf(storageKey: string): string {
+  return storageKey.split("/").slice(0, 3).join("/") + "/";
+}
+
+async function publish(
+  options: DockerRecipeRunnerOptions,
+  recipe: Recipe,
+  plan: RecipePlan,
+  build: BuildWithConfigRow,
+  workDir: string,
+  archive: LogArchive,
+  context: PublishContext,
+): Promise<ArtifactInput[]> {
+  const { store, signingKey } = options;
+  const prefix = attemptPrefix(build);
+  const artifacts: ArtifactInput[] = [];
+  const put = async (
+    kind: ArtifactInput["kind"],
+    name: string,
+    contentType: string,
+    body: Readable | AsyncIterable<Uint8Array>,
+  ): Promise<StoredObject> => {
+    const stored = await store.put(prefix + name, body, { contentType });
+    artifacts.push({ kind, name, size: stored.size, sha256: stored.sha256, storageKey: stored.key, contentType });
+    return stored;
+  };
+  const putText = (kind: ArtifactInput["kind"], name: string, contentType: string, text: string) =>
+    put(kind, name, contentType, Readable.from([Buffer.from(text)]));
+  const sign = (name: string, stored: StoredObject) =>
+    putText(
+      "SIGNATURE",
+      `${name}.minisig`,
+      "text/plain; charset=utf-8",
+      signPrehashed(signingKey, stored.blake2b512, {
+        trustedComment: `timestamp:${Math.floor(context.finishedOn.getTime() / 1000)}\tfile:${name}\tbuild:${build.id}\tsha256:${stored.sha256}`,
+      }),
+    );
+
+  context.log.append("storing, hashing and signing the image…", "sys");
+  const imageName = plan.image.name;
+  const image = await put("IMAGE", imageName, plan.image.contentType, createReadStream(join(workDir, "out", plan.image.path)));
+  context.log.append(`${imageName}: ${image.size} bytes, sha256 ${image.sha256}`, "sys");
+  await sign(imageName, image);
+  await putText("CHECKSUM", `${imageName}.sha256`, "text/plain; charset=utf-8", checksumFileText([{ name: imageName, sha256: image.sha256 }]));
+  if (plan.manifest) {
+    await put("MANIFEST", plan.manifest.name, plan.manifest.contentType, createReadStream(join(workDir, "out", plan.manifest.path)));
+  }
+  await putText(
+    "MANIFEST",
+    `${imageName}.txt`,
+    "text/plain; charset=utf-8",
+    fingerprintText(build, recipe, context, image),
+  );
+  const statement = provenanceStatement({
+    buildId: build.id,
+    subjects: [{ name: imageName, sha256: image.sha256 }],
+    config: { versionId: build.configVersionId, contentSha256: build.contentHash },
+    recipe: { id: recipe.id, version: recipe.version },
+    board: typeof build.config.board === "string" ? build.config.board : "",
+    builderId: `https://bbos.dev/builder/${options.installation}`,
+    builderImage: { definitionSha256: context.builderImage.id, uri: `docker-image:${context.builderImage.tag}` },
+    workerId: options.workerId,
+    startedOn: context.startedOn,
+    finishedOn: context.finishedOn,
+    stages: context.stages,
+  });
+  const provenanceName = `${imageName}.provenance.json`;
+  const provenance = await putText("PROVENANCE", provenanceName, "application/json", serializeStatement(statement));
+  await sign(provenanceName, provenance);
+  context.log.append("artifacts stored and signed", "sys");
+  await put("LOG", "build.log.gz", "application/gzip", archive.finish());
+  return artifacts;
+}
+
+/** The `.img.txt` beside the image, as Armbian publishes one: what the image is, in words. */
+function fingerprintText(
+  build: BuildWithConfigRow,
+  recipe: Recipe,
+  context: PublishContext,
+  image: StoredObject,
+): string {
+  const lines = [
+    ["Board", String(build.config.board ?? "")],
+    ["Build", build.id],
+    ["Config version", `${build.versionNumber} (sha256 ${build.contentHash})`],
+    ["Recipe", `${recipe.id} ${recipe.version}`],
+    ["Builder image", `${context.builderImage.tag} (definition ${context.builderImage.id})`],
+    ["Built", `${context.startedOn.toISOString()} to ${context.finishedOn.toISOString()}`],
+    ["Image size", `${image.size} bytes`],
+    ["Image sha256", image.sha256],
+  ];
+  return lines.map(([label, value]) => `${label}: ${value}`).join("\n") + "\n";
+}
+
+interface LogArchive {
+  /** Passes lines on and keeps a gzip copy of them. */
+  log: BuildLogPort;
+  /** Ends the copy; the gzip bytes of every line so far. */
+  finish(): Readable;
+}
+
+/** Redacts the build's log lines and tees them into a gzip stream, the archived log artifact. */
+function createLogArchive(log: BuildLogPort, redact: (line: string) => string): LogArchive {
+  const gzip = createGzip();
+  const chunks: Buffer[] = [];
+  gzip.on("data", (chunk: Buffer) => chunks.push(chunk));
+  return {
+    log: {
+      append(raw, stream) {
+        const text = redact(raw);
+        log.append(text, stream);
+        gzip.write(text.endsWith("\n") ? text : `${text}\n`);
+      },
+    },
+    finish() {
+      const ended = new Promise<void>((resolve, reject) => {
+        gzip.once("end", resolve);
+        gzip.once("error", reject);
+      });
+      gzip.end();
+      return Readable.from(
+        (async function* () {
+          await ended;
+          yield* chunks;
+        })(),
+      );
+    },
+  };
+}
