@@ -24,7 +24,10 @@ const config: KnipConfig = {
       // Imported by the generated operations (generated/graphql/).
       ignoreDependencies: ["@graphql-typed-document-node/core"],
     },
-    "workers/builder": { project: ["src/**/*.ts", "test/**/*.ts"] },
+    "workers/builder": {
+      entry: ["scripts/*.ts", "src/builder.ts", "src/docker/index.ts"],
+      project: ["src/**/*.ts", "test/**/*.ts", "scripts/**/*.ts"],
+    },
     "packages/core": { project: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts"] },
     "packages/db": {
       entry: ["scripts/*.ts", "migrate.config.ts"],
@@ -34,6 +37,8 @@ const config: KnipConfig = {
     },
     "packages/collab": { project: ["src/**/*.ts", "test/**/*.ts"] },
     "packages/queue": { project: ["src/**/*.ts", "test/**/*.ts"] },
+    "packages/artifacts": { project: ["src/**/*.ts", "test/**/*.ts"] },
+    "packages/recipes": { project: ["src/**/*.ts"] },
     "packages/test-utils": {
       project: ["src/**/*.ts"],
       // util-linux: runs the private PostgreSQL server as the `postgres` user when tests run as root.

@@ -13,6 +13,8 @@ export HOST PORT
 require_node
 install_dependencies
 npx tsx scripts/services.ts --create-database
+# The build worker runs builds in containers; it makes its builder image on first start.
+ensure_docker
 npm run --silent db:migrate
 # The build generates the Prisma client (codegen) that the seed imports.
 npx turbo run build --output-logs=errors-only

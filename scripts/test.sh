@@ -10,6 +10,8 @@ set -e
 require_node
 install_dependencies
 ensure_chromium
+# Build tests run containers on a real engine; the builder image is made by the tests if missing.
+ensure_docker
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgresql://$(id -un)@127.0.0.1:5432/postgres}"
 export TEST_REDIS_URL="${TEST_REDIS_URL:-$REDIS_URL}"
 # Tests create and drop their own databases and Redis prefixes on these servers (per run, so

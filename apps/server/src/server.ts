@@ -146,7 +146,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     redis,
     prefix: redisPrefix,
     channels: buildChannels,
-    follower: await createBuildLogFollower({ subscriber: buildSubscriber, redis, prefix: redisPrefix }),
+    follower: await createBuildLogFollower({
+      subscriber: buildSubscriber,
+      redis,
+      prefix: redisPrefix,
+    }),
     log,
   });
   const signingKey = signingKeyInfo(options.builds);
@@ -166,6 +170,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           expiresInSeconds: DOWNLOAD_LINK_SECONDS,
           filename: artifact.name,
         })) ?? artifactPath(artifact),
+      deleteStored: async (buildId) => {
+        await store.deletePrefix(`builds/${buildId}/`);
+      },
     },
   });
 
@@ -220,7 +227,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       collab.close();
       await collabHub.close();
       await graphql.stop();
-      await buildEvents.close();
+      buildEvents.close();
       await buildChannels.close();
       await buildQueue.close();
       buildQueueConnection.disconnect();

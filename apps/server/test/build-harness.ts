@@ -11,7 +11,12 @@ import { createDocker, ensureBuilderImage } from "@bbos/builder/docker";
 import { testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 import { pino } from "pino";
 
-import { graphql, startTestServer, testBuildOptions, type TestServer } from "./start-test-server.ts";
+import {
+  graphql,
+  startTestServer,
+  testBuildOptions,
+  type TestServer,
+} from "./start-test-server.ts";
 import { testRecipes } from "./test-recipes.ts";
 
 export interface BuildInstallation extends AsyncDisposable {
@@ -30,8 +35,13 @@ const docker = createDocker(process.env.DOCKER_HOST);
  * long that took.
  */
 export async function ensureTestBuilderImage(): Promise<void> {
-  const image = await ensureBuilderImage(docker, { installation: "bbos-tests", log: () => undefined });
-  console.log(`builder image ${image.tag}: ${image.made ? `made in ${Math.round(image.durationMs / 1000)} s` : "present"}`);
+  const image = await ensureBuilderImage(docker, {
+    installation: "bbos-tests",
+    log: () => undefined,
+  });
+  console.log(
+    `builder image ${image.tag}: ${image.made ? `made in ${Math.round(image.durationMs / 1000)} s` : "present"}`,
+  );
 }
 
 export async function startBuildInstallation(): Promise<BuildInstallation> {
@@ -53,7 +63,10 @@ export async function startBuildInstallation(): Promise<BuildInstallation> {
     logger: pino({ level: "silent" }),
   });
   const project = await createProject(server.db, {
-    slug: `builds-${prefix.slice(-8).toLowerCase().replace(/[^a-z0-9]/g, "")}`,
+    slug: `builds-${prefix
+      .slice(-8)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "")}`,
     name: "Builds",
     ownerId: server.viewer.id,
   });
@@ -70,14 +83,36 @@ export async function startBuildInstallation(): Promise<BuildInstallation> {
       boards += 1;
       const imported = await graphql<{ importBoard: { board: { id: string } | null } }>(
         server.url,
-        `mutation ($input: ImportBoardInput!) { importBoard(input: $input) { board { id } } }`,
-        { input: { projectId: project.id, name: `board ${boards}`, configJson: JSON.stringify(config) } },
+        `
+          mutation ($input: ImportBoardInput!) {
+            importBoard(input: $input) {
+              board {
+                id
+              }
+            }
+          }
+        `,
+        {
+          input: {
+            projectId: project.id,
+            name: `board ${boards}`,
+            configJson: JSON.stringify(config),
+          },
+        },
       );
       const boardId = imported.body.data?.importBoard.board?.id;
       if (!boardId) throw new Error(`import failed: ${JSON.stringify(imported.body)}`);
       const saved = await graphql<{ saveVersion: { version: { id: string } | null } }>(
         server.url,
-        `mutation ($input: SaveVersionInput!) { saveVersion(input: $input) { version { id } } }`,
+        `
+          mutation ($input: SaveVersionInput!) {
+            saveVersion(input: $input) {
+              version {
+                id
+              }
+            }
+          }
+        `,
         { input: { boardId } },
       );
       const versionId = saved.body.data?.saveVersion.version?.id;

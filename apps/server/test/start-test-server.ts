@@ -13,7 +13,12 @@ import { builderImageId } from "@bbos/recipes";
 import { createDb } from "@bbos/db/client";
 import { createTestDatabase, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 
-import { startServer, type BuildOptions, type RunningServer, type ServerOptions } from "../src/server.ts";
+import {
+  startServer,
+  type BuildOptions,
+  type RunningServer,
+  type ServerOptions,
+} from "../src/server.ts";
 import { testRecipes } from "./test-recipes.ts";
 
 /** One signing key for every test server of a file, as one installation has. */

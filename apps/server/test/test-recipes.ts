@@ -9,7 +9,7 @@ const stages = [
 ];
 
 /** Writes a 3 MiB image compressed with zstd; prints what the assertions look for. */
-export const shellRecipe: Recipe = {
+const shellRecipe: Recipe = {
   id: "shell-test",
   version: "1",
   title: "Shell test recipe",
@@ -25,12 +25,15 @@ export const shellRecipe: Recipe = {
           stage: "prepare",
           network: "host",
           capabilities: [],
-          env: { HOSTNAME_WANTED: system?.hostname ?? "", SOURCE_DATE_EPOCH: String(sourceDateEpoch) },
+          env: {
+            HOSTNAME_WANTED: system?.hostname ?? "",
+            SOURCE_DATE_EPOCH: String(sourceDateEpoch),
+          },
           script: [
             `printf '\\033[32mpreparing %s\\033[0m\\n' "$HOSTNAME_WANTED"`,
             "echo '::progress 0.5'",
             "echo 'a warning on stderr' >&2",
-            "for i in $(seq 1 200); do echo \"line $i\"; done",
+            'for i in $(seq 1 200); do echo "line $i"; done',
           ].join("\n"),
         },
         {
@@ -55,7 +58,7 @@ export const shellRecipe: Recipe = {
 };
 
 /** Sleeps in its container until it is canceled. */
-export const sleepRecipe: Recipe = {
+const sleepRecipe: Recipe = {
   id: "sleep-test",
   version: "1",
   title: "Sleeping test recipe",

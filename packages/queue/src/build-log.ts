@@ -45,7 +45,7 @@ export function parseEntryId(id: string): EntryId {
   return { seq: Number(id.slice(0, dash)), sub: Number(id.slice(dash + 1)) };
 }
 
-export function compareEntryIds(a: EntryId, b: EntryId): number {
+function compareEntryIds(a: EntryId, b: EntryId): number {
   return a.seq - b.seq || a.sub - b.sub;
 }
 

@@ -36,7 +36,24 @@ describe("enqueueBuild", () => {
     expect(job.opts.backoff).toMatchObject({ type: "exponential" });
     expect(job.opts.removeOnComplete).toBeTruthy();
     expect(job.opts.removeOnFail).toBeTruthy();
-    expect(await queue.getJobState(buildId)).toBe("waiting");
+    // Every build job has a priority (see the next test), so it waits among the prioritized.
+    expect(await queue.getJobState(buildId)).toBe("prioritized");
+  });
+
+  it("runs builds of higher priority first, then in the order they were queued", async () => {
+    const low = randomUUID();
+    const normal1 = randomUUID();
+    const normal2 = randomUUID();
+    const urgent = randomUUID();
+    await enqueueBuild(queue, { buildId: low }, { priority: -5 });
+    await enqueueBuild(queue, { buildId: normal1 });
+    await enqueueBuild(queue, { buildId: normal2 });
+    await enqueueBuild(queue, { buildId: urgent }, { priority: 100 });
+    const order = (await queue.getJobs(["prioritized"], 0, -1, true)).map((job) => job.id);
+    expect(order).toEqual([urgent, normal1, normal2, low]);
+    await expect(enqueueBuild(queue, { buildId: randomUUID() }, { priority: 101 })).rejects.toThrow(
+      /priority must be a whole number from -100 to 100/,
+    );
   });
 
   it("keeps a single job when the same build is enqueued twice", async () => {
@@ -45,8 +62,9 @@ describe("enqueueBuild", () => {
     const again = await enqueueBuild(queue, { buildId, requestedBy: "second" });
 
     expect(again.id).toBe(buildId);
-    expect(await queue.getJobCounts("waiting", "active", "delayed")).toEqual({
-      waiting: 1,
+    expect(await queue.getJobCounts("prioritized", "waiting", "active", "delayed")).toEqual({
+      prioritized: 1,
+      waiting: 0,
       active: 0,
       delayed: 0,
     });

@@ -15,8 +15,6 @@ export {
   type EnqueueBuildOptions,
 } from "./build-queue.ts";
 export {
-  buildLogChannel,
-  buildLogKey,
   readBuildLog,
   type BuildLogLine,
   type BuildLogPage,
@@ -34,7 +32,6 @@ export {
   type BuildLogFollowerOptions,
 } from "./build-log-follower.ts";
 export {
-  buildChannelNames,
   createBuildChannels,
   type BuildChannels,
   type BuildChannelsOptions,

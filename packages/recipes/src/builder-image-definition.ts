@@ -15,9 +15,14 @@ export const baseImageDefinition = {
   release: "bookworm",
 } as const;
 
-/** `bbos-base:<first 16 hex chars of the base definition's hash>`. */
+/** Lowercase hex SHA-256 of the canonical JSON of {@link baseImageDefinition}. */
+export function baseImageId(): string {
+  return sha256Hex(canonicalJson(baseImageDefinition));
+}
+
+/** `bbos-base:<first 16 hex chars of baseImageId()>`. */
 export function baseImageTag(): string {
-  return `bbos-base:${sha256Hex(canonicalJson(baseImageDefinition)).slice(0, 16)}`;
+  return `bbos-base:${baseImageId().slice(0, 16)}`;
 }
 
 /** The tools recipes use, installed without recommends. Sorted; keep it so. */

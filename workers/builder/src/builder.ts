@@ -18,7 +18,12 @@ import {
 import type Docker from "dockerode";
 import type { Logger } from "pino";
 
-import { createBuildWorker, shutdownWorker, type DEFAULT_LOCKS, type ShutdownOutcome } from "./build-worker.ts";
+import {
+  createBuildWorker,
+  shutdownWorker,
+  type DEFAULT_LOCKS,
+  type ShutdownOutcome,
+} from "./build-worker.ts";
 import { createCancelRegistry } from "./cancel-registry.ts";
 import { ensureBuilderImage, removeOrphanContainers } from "./docker/index.ts";
 import { createDockerRecipeRunner } from "./docker-recipe-runner.ts";
@@ -87,7 +92,10 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
     isWorkerAlive: async (id) => (await commands.exists(heartbeatKey(prefix, id))) === 1,
   });
   for (const orphan of removed) {
-    log.warn({ containerId: orphan.id, buildId: orphan.buildId }, "removed the container of a dead worker");
+    log.warn(
+      { containerId: orphan.id, buildId: orphan.buildId },
+      "removed the container of a dead worker",
+    );
   }
 
   const cancels = createCancelRegistry();
@@ -112,14 +120,21 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
     });
   // Made at start when missing, so the first build does not wait for it (it shares this making).
   builderImage(() => undefined).then(
-    (image) => log.info({ tag: image.tag, made: image.made, durationMs: image.durationMs }, "builder image ready"),
-    (error: unknown) => log.error({ err: error }, "could not make the builder image; builds will retry"),
+    (image) =>
+      log.info(
+        { tag: image.tag, made: image.made, durationMs: image.durationMs },
+        "builder image ready",
+      ),
+    (error: unknown) =>
+      log.error({ err: error }, "could not make the builder image; builds will retry"),
   );
 
   const published = (build: { id: string; projectId: string }) => {
     channels
       .publishBuildUpdate({ buildId: build.id, projectId: build.projectId })
-      .catch((error: unknown) => log.warn({ err: error, buildId: build.id }, "could not publish a build update"));
+      .catch((error: unknown) =>
+        log.warn({ err: error, buildId: build.id }, "could not publish a build update"),
+      );
   };
   const logs: BuildLogs = {
     async open(build) {

@@ -110,7 +110,6 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
   };
 }
 
-
 async function runSteps(
   options: DockerRecipeRunnerOptions,
   recipe: Recipe,
@@ -149,7 +148,10 @@ async function runSteps(
         onLine: (line, stream) => {
           const marker = stream === "stdout" ? PROGRESS_LINE.exec(line) : null;
           if (marker) {
-            progress.report(step.stage, overallProgress(recipe.stages, step.stage, Number(marker[1])));
+            progress.report(
+              step.stage,
+              overallProgress(recipe.stages, step.stage, Number(marker[1])),
+            );
           } else {
             log.append(line, stream === "stdout" ? "out" : "err");
           }
@@ -210,7 +212,14 @@ async function publish(
     body: Readable | AsyncIterable<Uint8Array>,
   ): Promise<StoredObject> => {
     const stored = await store.put(prefix + name, body, { contentType });
-    artifacts.push({ kind, name, size: stored.size, sha256: stored.sha256, storageKey: stored.key, contentType });
+    artifacts.push({
+      kind,
+      name,
+      size: stored.size,
+      sha256: stored.sha256,
+      storageKey: stored.key,
+      contentType,
+    });
     return stored;
   };
   const putText = (kind: ArtifactInput["kind"], name: string, contentType: string, text: string) =>
@@ -227,12 +236,27 @@ async function publish(
 
   context.log.append("storing, hashing and signing the image…", "sys");
   const imageName = plan.image.name;
-  const image = await put("IMAGE", imageName, plan.image.contentType, createReadStream(join(workDir, "out", plan.image.path)));
+  const image = await put(
+    "IMAGE",
+    imageName,
+    plan.image.contentType,
+    createReadStream(join(workDir, "out", plan.image.path)),
+  );
   context.log.append(`${imageName}: ${image.size} bytes, sha256 ${image.sha256}`, "sys");
   await sign(imageName, image);
-  await putText("CHECKSUM", `${imageName}.sha256`, "text/plain; charset=utf-8", checksumFileText([{ name: imageName, sha256: image.sha256 }]));
+  await putText(
+    "CHECKSUM",
+    `${imageName}.sha256`,
+    "text/plain; charset=utf-8",
+    checksumFileText([{ name: imageName, sha256: image.sha256 }]),
+  );
   if (plan.manifest) {
-    await put("MANIFEST", plan.manifest.name, plan.manifest.contentType, createReadStream(join(workDir, "out", plan.manifest.path)));
+    await put(
+      "MANIFEST",
+      plan.manifest.name,
+      plan.manifest.contentType,
+      createReadStream(join(workDir, "out", plan.manifest.path)),
+    );
   }
   await putText(
     "MANIFEST",
@@ -247,14 +271,22 @@ async function publish(
     recipe: { id: recipe.id, version: recipe.version },
     board: typeof build.config.board === "string" ? build.config.board : "",
     builderId: `https://bbos.dev/builder/${options.installation}`,
-    builderImage: { definitionSha256: context.builderImage.id, uri: `docker-image:${context.builderImage.tag}` },
+    builderImage: {
+      definitionSha256: context.builderImage.id,
+      uri: `docker-image:${context.builderImage.tag}`,
+    },
     workerId: options.workerId,
     startedOn: context.startedOn,
     finishedOn: context.finishedOn,
     stages: context.stages,
   });
   const provenanceName = `${imageName}.provenance.json`;
-  const provenance = await putText("PROVENANCE", provenanceName, "application/json", serializeStatement(statement));
+  const provenance = await putText(
+    "PROVENANCE",
+    provenanceName,
+    "application/json",
+    serializeStatement(statement),
+  );
   await sign(provenanceName, provenance);
   context.log.append("artifacts stored and signed", "sys");
   await put("LOG", "build.log.gz", "application/gzip", archive.finish());
@@ -269,7 +301,7 @@ function fingerprintText(
   image: StoredObject,
 ): string {
   const lines = [
-    ["Board", String(build.config.board ?? "")],
+    ["Board", typeof build.config.board === "string" ? build.config.board : ""],
     ["Build", build.id],
     ["Config version", `${build.versionNumber} (sha256 ${build.contentHash})`],
     ["Recipe", `${recipe.id} ${recipe.version}`],

@@ -39,14 +39,24 @@ export async function reconcileBuilds(options: ReconcileOptions): Promise<Map<st
     const job = await queue.getJob(build.id);
     const state = job ? await job.getState() : "missing";
     if (state === "missing" || state === "unknown") {
-      if (build.status === "QUEUED" && now().getTime() - build.queuedAt.getTime() < ENQUEUE_GRACE_MS) {
+      if (
+        build.status === "QUEUED" &&
+        now().getTime() - build.queuedAt.getTime() < ENQUEUE_GRACE_MS
+      ) {
         continue;
       }
       // A live worker may still be running a build whose job Redis lost; it records the end.
-      if (build.status === "RUNNING" && build.workerId && (await options.isWorkerAlive(build.workerId))) {
+      if (
+        build.status === "RUNNING" &&
+        build.workerId &&
+        (await options.isWorkerAlive(build.workerId))
+      ) {
         continue;
       }
-      const changed = await apply(build, { type: "requeue", reason: "its job was lost from the queue" });
+      const changed = await apply(build, {
+        type: "requeue",
+        reason: "its job was lost from the queue",
+      });
       if (changed?.ok && changed.build.status === "QUEUED") {
         await enqueueBuild(queue, { buildId: build.id }, { priority: build.priority });
         done.set(build.id, "requeued");

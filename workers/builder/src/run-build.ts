@@ -149,7 +149,9 @@ export async function runBuild(buildId: BuildId, ports: RunBuildPorts): Promise<
     log.append(retry ? `attempt failed, will retry: ${reason}` : `build failed: ${reason}`, "sys");
     if (failed?.build.status === "CANCELED") return "canceled";
     if (retry) throw error;
-    throw error instanceof PermanentBuildError ? error : new PermanentBuildError(reason, { cause: error });
+    throw error instanceof PermanentBuildError
+      ? error
+      : new PermanentBuildError(reason, { cause: error });
   } finally {
     await opened.close(ended);
   }

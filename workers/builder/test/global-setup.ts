@@ -1,5 +1,6 @@
 import { setupTestRun } from "@bbos/test-utils";
 
 export default function setup(): Promise<() => Promise<void>> {
-  return setupTestRun({ databases: false });
+  // Databases: the worker records every build in PostgreSQL, so its tests make build rows.
+  return setupTestRun({ databases: true });
 }

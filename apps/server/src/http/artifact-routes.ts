@@ -14,7 +14,7 @@ import type { Logger } from "../logger.ts";
 import type { SigningKeyInfo } from "../services/create-services.ts";
 
 /** Where the public key is served; the UI and the README point here. */
-export const PUBLIC_KEY_PATH = "/.well-known/bbos/minisign.pub";
+const PUBLIC_KEY_PATH = "/.well-known/bbos/minisign.pub";
 
 /** The path that streams an artifact: `/artifacts/<id>/<file name>`. */
 export function artifactPath(artifact: { id: string; name: string }): string {
@@ -36,43 +36,53 @@ export function artifactRoutes(deps: {
     res.type("text/plain; charset=utf-8").send(deps.signingKey.publicKeyFile);
   });
 
-  router.get("/artifacts/:id/:name", async (req: Request<{ id: string; name: string }>, res: Response) => {
-    const viewer = await deps.resolveViewer(req);
-    if (!viewer) return void res.status(401).type("text/plain").send("Sign in first.\n");
-    const artifact = UUID.test(req.params.id)
-      ? await findArtifactForUser(deps.db, req.params.id, viewer.id)
-      : null;
-    if (!artifact || !can(artifact.role, "project.read") || artifact.name !== req.params.name) {
-      return void res.status(404).type("text/plain").send("No such artifact, or you are not a member of its project.\n");
-    }
-    const size = Number(artifact.size);
-    res.setHeader("Accept-Ranges", "bytes");
-    res.setHeader("Content-Disposition", attachmentContentDisposition(artifact.name));
-    res.setHeader("Content-Type", artifact.contentType);
-    res.setHeader("ETag", `"${artifact.sha256}"`);
-    res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
+  router.get(
+    "/artifacts/:id/:name",
+    async (req: Request<{ id: string; name: string }>, res: Response) => {
+      const viewer = await deps.resolveViewer(req);
+      if (!viewer) return void res.status(401).type("text/plain").send("Sign in first.\n");
+      const artifact = UUID.test(req.params.id)
+        ? await findArtifactForUser(deps.db, req.params.id, viewer.id)
+        : null;
+      if (!artifact || !can(artifact.role, "project.read") || artifact.name !== req.params.name) {
+        return void res
+          .status(404)
+          .type("text/plain")
+          .send("No such artifact, or you are not a member of its project.\n");
+      }
+      const size = Number(artifact.size);
+      res.setHeader("Accept-Ranges", "bytes");
+      res.setHeader("Content-Disposition", attachmentContentDisposition(artifact.name));
+      res.setHeader("Content-Type", artifact.contentType);
+      res.setHeader("ETag", `"${artifact.sha256}"`);
+      res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
 
-    // One range is served as 206; several (rare, and costly to assemble) get the whole file.
-    const ranges = req.headers.range ? req.range(size, { combine: true }) : undefined;
-    if (ranges === -1) {
-      res.setHeader("Content-Range", `bytes */${size}`);
-      return void res.status(416).end();
-    }
-    const range = Array.isArray(ranges) && ranges.length === 1 ? ranges[0] : undefined;
-    if (range) {
-      res.status(206);
-      res.setHeader("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
-      res.setHeader("Content-Length", String(range.end - range.start + 1));
-    } else {
-      res.setHeader("Content-Length", String(size));
-    }
-    if (req.method === "HEAD") return void res.end();
-    const body = await deps.store.read(artifact.storageKey, range ? { start: range.start, end: range.end } : undefined);
-    await pipeline(body, res).catch((error: unknown) => {
-      // A client that goes away mid-download is normal; anything else is worth a line.
-      if (!res.destroyed) deps.log.warn({ err: error, artifactId: artifact.id }, "artifact download failed");
-    });
-  });
+      // One range is served as 206; several (rare, and costly to assemble) get the whole file.
+      const ranges = req.headers.range ? req.range(size, { combine: true }) : undefined;
+      if (ranges === -1) {
+        res.setHeader("Content-Range", `bytes */${size}`);
+        return void res.status(416).end();
+      }
+      const range = Array.isArray(ranges) && ranges.length === 1 ? ranges[0] : undefined;
+      if (range) {
+        res.status(206);
+        res.setHeader("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
+        res.setHeader("Content-Length", String(range.end - range.start + 1));
+      } else {
+        res.setHeader("Content-Length", String(size));
+      }
+      if (req.method === "HEAD") return void res.end();
+      const body = await deps.store.read(
+        artifact.storageKey,
+        range ? { start: range.start, end: range.end } : undefined,
+      );
+      await pipeline(body, res).catch((error: unknown) => {
+        // A client that goes away mid-download is normal; anything else is worth a line.
+        if (!res.destroyed)
+          deps.log.warn({ err: error, artifactId: artifact.id }, "artifact download failed");
+      });
+    },
+  );
 
   return router;
 }

@@ -55,7 +55,9 @@ export function createBuildEvents(options: BuildEventsOptions) {
     async published(build: BuildRow): Promise<void> {
       await channels
         .publishBuildUpdate({ buildId: build.id, projectId: build.projectId })
-        .catch((error: unknown) => log.warn({ err: error, buildId: build.id }, "could not publish a build update"));
+        .catch((error: unknown) =>
+          log.warn({ err: error, buildId: build.id }, "could not publish a build update"),
+        );
     },
 
     /** Tells the worker running the build to stop it. */
@@ -100,7 +102,7 @@ export function createBuildEvents(options: BuildEventsOptions) {
       }
     },
 
-    close: async () => {
+    close(): void {
       stop();
       updates.removeAllListeners();
     },

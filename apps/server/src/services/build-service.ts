@@ -19,6 +19,7 @@ import {
 import {
   changeBuild,
   createBuild,
+  deleteArtifacts,
   findBoard,
   findBuild,
   findBuildForUser,
@@ -65,6 +66,8 @@ export interface BuildServiceOptions {
   builderImageId: string;
   /** Where the viewer downloads an artifact. */
   downloadUrl: (artifact: ArtifactRow) => Promise<string>;
+  /** Removes every stored file of the build (all its attempts). */
+  deleteStored: (buildId: BuildId) => Promise<void>;
 }
 
 export interface StartBuildArgs {
@@ -102,15 +105,23 @@ export function createBuildService(options: BuildServiceOptions) {
     const recipe = recipes.get(id);
     if (!recipe) {
       const known = [...recipes.keys()].join(", ") || "none";
-      throw new DomainError("BAD_INPUT", `No build worker has the recipe "${id}" (known: ${known}).`, {
-        details: { field: "recipe" },
-      });
+      throw new DomainError(
+        "BAD_INPUT",
+        `No build worker has the recipe "${id}" (known: ${known}).`,
+        {
+          details: { field: "recipe" },
+        },
+      );
     }
     const supported = recipe.supports(config as Parameters<Recipe["supports"]>[0]);
     if (!supported.ok) {
-      throw new DomainError("BAD_INPUT", `Recipe "${id}" cannot build this config: ${supported.reason}`, {
-        details: { field: "recipe" },
-      });
+      throw new DomainError(
+        "BAD_INPUT",
+        `Recipe "${id}" cannot build this config: ${supported.reason}`,
+        {
+          details: { field: "recipe" },
+        },
+      );
     }
     return recipe;
   }
@@ -153,9 +164,13 @@ export function createBuildService(options: BuildServiceOptions) {
       if (!can(version.role, "build.run")) throw forbidden(version.role, "build.run");
       const priority = args.priority ?? 0;
       if (!Number.isInteger(priority) || Math.abs(priority) > MAX_PRIORITY) {
-        throw new DomainError("BAD_INPUT", `priority must be a whole number from -${MAX_PRIORITY} to ${MAX_PRIORITY}.`, {
-          details: { field: "priority" },
-        });
+        throw new DomainError(
+          "BAD_INPUT",
+          `priority must be a whole number from -${MAX_PRIORITY} to ${MAX_PRIORITY}.`,
+          {
+            details: { field: "priority" },
+          },
+        );
       }
       const verdict = validation.validate(version.schemaId, version.config);
       if (!verdict.valid) return { build: null, reused: false, validation: verdict };
@@ -208,7 +223,10 @@ export function createBuildService(options: BuildServiceOptions) {
       const user = requireViewer(viewer);
       const build = await runnable(viewer, buildId);
       if (!isTerminal(build.status)) {
-        throw new DomainError("CONFLICT", `Build ${build.id} has not ended (${build.status}); cancel it first.`);
+        throw new DomainError(
+          "CONFLICT",
+          `Build ${build.id} has not ended (${build.status}); cancel it first.`,
+        );
       }
       const recipe = recipes.get(build.recipe);
       const retried = await createBuild(db, {
@@ -225,6 +243,21 @@ export function createBuildService(options: BuildServiceOptions) {
       return enqueue(retried, user.id);
     },
 
+    /**
+     * Deletes an ended build's artifacts: the records first (so nothing offers them any more),
+     * then the stored files. @throws DomainError as `cancel`, `CONFLICT` while it runs.
+     */
+    async deleteArtifacts(viewer: UserRow | null, buildId: string) {
+      const build = await runnable(viewer, buildId);
+      if (!isTerminal(build.status)) {
+        throw new DomainError("CONFLICT", `Build ${build.id} has not ended (${build.status}).`);
+      }
+      const deleted = await deleteArtifacts(db, build.id);
+      await options.deleteStored(build.id);
+      await events.published(build);
+      return { build, deletedCount: deleted.length };
+    },
+
     /** The project's builds, newest first. @throws DomainError `NOT_FOUND` for non-members. */
     async list(
       viewer: UserRow | null,
@@ -232,7 +265,9 @@ export function createBuildService(options: BuildServiceOptions) {
       page: { first: number; after?: BuildId | null; filter?: BuildFilter },
     ): Promise<BuildRow[]> {
       const user = requireViewer(viewer);
-      const project = isProjectId(projectId) ? await findProjectForUser(db, projectId, user.id) : null;
+      const project = isProjectId(projectId)
+        ? await findProjectForUser(db, projectId, user.id)
+        : null;
       if (!project) throw new DomainError("NOT_FOUND", PROJECT_NOT_FOUND);
       return listBuilds(db, project.id, page);
     },
@@ -261,7 +296,8 @@ export function createBuildService(options: BuildServiceOptions) {
       if (!board) throw new DomainError("NOT_FOUND", BUILD_NOT_FOUND);
       return board;
     },
-    requestedBy: (build: BuildRow) => (build.requestedById ? findUser(db, build.requestedById) : null),
+    requestedBy: (build: BuildRow) =>
+      build.requestedById ? findUser(db, build.requestedById) : null,
 
     /** The build this one repeats. The caller has checked access to `build` (same project). */
     retryOf: (build: BuildRow) => (build.retryOfId ? findBuild(db, build.retryOfId) : null),
@@ -282,7 +318,9 @@ export function createBuildService(options: BuildServiceOptions) {
       const build = await readable(viewer, buildId);
       if (!build) throw new DomainError("NOT_FOUND", BUILD_NOT_FOUND);
       if (!Number.isSafeInteger(after) || after < 0) {
-        throw new DomainError("BAD_INPUT", "after must be 0 or a line's seq.", { details: { field: "after" } });
+        throw new DomainError("BAD_INPUT", "after must be 0 or a line's seq.", {
+          details: { field: "after" },
+        });
       }
       return events.log(build, after, signal);
     },
@@ -297,7 +335,9 @@ export function createBuildService(options: BuildServiceOptions) {
     /** Every build of the project that changes, until `signal` aborts. */
     async projectUpdates(viewer: UserRow | null, projectId: string, signal: AbortSignal) {
       const user = requireViewer(viewer);
-      const project = isProjectId(projectId) ? await findProjectForUser(db, projectId, user.id) : null;
+      const project = isProjectId(projectId)
+        ? await findProjectForUser(db, projectId, user.id)
+        : null;
       if (!project) throw new DomainError("NOT_FOUND", PROJECT_NOT_FOUND);
       return events.projectUpdates(project.id, signal);
     },

@@ -90,7 +90,7 @@ export interface ProvenanceStatement {
 }
 
 /** Name of the byproduct that carries the stage timings. */
-export const STAGE_TIMINGS_BYPRODUCT = "bbos-stage-timings";
+const STAGE_TIMINGS_BYPRODUCT = "bbos-stage-timings";
 
 /**
  * The SLSA v1 provenance of a build as an in-toto v1 Statement (https://slsa.dev/spec/v1.0/provenance):

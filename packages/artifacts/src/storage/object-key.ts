@@ -1,7 +1,7 @@
 import { InvalidObjectKeyError, quoteForMessage } from "../errors.ts";
 
 /** Longest key accepted, in characters (S3 allows 1024 bytes; file systems are the tighter limit). */
-export const MAX_OBJECT_KEY_LENGTH = 512;
+const MAX_OBJECT_KEY_LENGTH = 512;
 
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
 const PREFIX_CHARS = /^[A-Za-z0-9._/-]+$/;

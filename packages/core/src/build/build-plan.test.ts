@@ -54,7 +54,11 @@ describe("estimateRemainingMs", () => {
 
   it("counts down from the median earlier duration", () => {
     expect(
-      estimateRemainingMs({ historyMs: [60_000, 100_000, 80_000], elapsedMs: 30_000, progress: 0.2 }),
+      estimateRemainingMs({
+        historyMs: [60_000, 100_000, 80_000],
+        elapsedMs: 30_000,
+        progress: 0.2,
+      }),
     ).toBe(50_000);
   });
 

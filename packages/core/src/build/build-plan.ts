@@ -39,9 +39,10 @@ export function overallProgress(
 ): number {
   const total = stages.reduce((sum, stage) => sum + stage.weight, 0);
   const index = stages.findIndex((stage) => stage.id === stageId);
-  if (total <= 0 || index < 0) return 0;
+  const current = stages[index];
+  if (total <= 0 || !current) return 0;
   const before = stages.slice(0, index).reduce((sum, stage) => sum + stage.weight, 0);
-  const within = Math.min(1, Math.max(0, fraction)) * stages[index]!.weight;
+  const within = Math.min(1, Math.max(0, fraction)) * current.weight;
   return (before + within) / total;
 }
 
@@ -63,9 +64,9 @@ export interface EtaInput {
 export function estimateRemainingMs({ historyMs, elapsedMs, progress }: EtaInput): number | null {
   if (historyMs.length === 0) return null;
   const sorted = [...historyMs].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const median =
-    sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const upper = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const lower = sorted[Math.ceil(sorted.length / 2) - 1] ?? upper;
+  const median = (lower + upper) / 2;
   if (elapsedMs < median) return Math.round(median - elapsedMs);
   if (progress <= 0 || progress >= 1) return 0;
   return Math.round((elapsedMs * (1 - progress)) / progress);

@@ -63,19 +63,29 @@ describe("transition", () => {
     const redelivered = run(started, { type: "start", workerId: "w2", at });
     expect(redelivered).toMatchObject({ status: "RUNNING", attempt: 2, workerId: "w2" });
     const late = transition(redelivered, { type: "succeed", attempt: 1, at });
-    expect(late).toMatchObject({ ok: false, reason: expect.stringMatching(/attempt 1 is no longer current/) });
+    expect(late.ok || late.reason).toMatch(/attempt 1 is no longer current/);
   });
 
   it("queues a build again on a retryable failure and fails it for good otherwise", () => {
-    const retried = run(started, { type: "fail", attempt: 1, reason: "engine hiccup", retry: true, at });
-    expect(retried).toMatchObject({ status: "QUEUED", attempt: 1, errorMessage: "engine hiccup" });
-    const failed = run(retried, { type: "start", workerId: "w1", at }, {
+    const retried = run(started, {
       type: "fail",
-      attempt: 2,
-      reason: "exit code 2",
-      retry: false,
+      attempt: 1,
+      reason: "engine hiccup",
+      retry: true,
       at,
     });
+    expect(retried).toMatchObject({ status: "QUEUED", attempt: 1, errorMessage: "engine hiccup" });
+    const failed = run(
+      retried,
+      { type: "start", workerId: "w1", at },
+      {
+        type: "fail",
+        attempt: 2,
+        reason: "exit code 2",
+        retry: false,
+        at,
+      },
+    );
     expect(failed).toMatchObject({ status: "FAILED", attempt: 2, errorMessage: "exit code 2" });
   });
 
@@ -109,7 +119,9 @@ describe("transition", () => {
   });
 
   it("refuses worker reports for a build that is not running", () => {
-    expect(transition(queued, { type: "progress", attempt: 0, stage: "x", progress: 0.1 })).toMatchObject({
+    expect(
+      transition(queued, { type: "progress", attempt: 0, stage: "x", progress: 0.1 }),
+    ).toMatchObject({
       ok: false,
       reason: "the build is not running (QUEUED)",
     });

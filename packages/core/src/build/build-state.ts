@@ -44,8 +44,7 @@ export type BuildEvent =
 
 /** The outcome of {@link transition}: the new state, or why the event does not apply. */
 export type BuildTransition =
-  | { ok: true; state: BuildState }
-  | { ok: false; reason: string; state: BuildState };
+  { ok: true; state: BuildState } | { ok: false; reason: string; state: BuildState };
 
 const TERMINAL: ReadonlySet<BuildStatus> = new Set(["SUCCEEDED", "FAILED", "CANCELED"]);
 
@@ -94,7 +93,10 @@ export function transition(state: BuildState, event: BuildEvent): BuildTransitio
     case "succeed": {
       const stale = staleAttempt(state, event.attempt);
       if (stale) return refuse(stale);
-      return { ok: true, state: { ...ended(state, "SUCCEEDED", null, event.at).state, progress: 1 } };
+      return {
+        ok: true,
+        state: { ...ended(state, "SUCCEEDED", null, event.at).state, progress: 1 },
+      };
     }
     case "fail": {
       const stale = staleAttempt(state, event.attempt);

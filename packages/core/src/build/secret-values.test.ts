@@ -28,7 +28,9 @@ describe("secretValues", () => {
 describe("redactor", () => {
   it("replaces every occurrence, the longest secret first", () => {
     const redact = redactor(["pass", "password1"]);
-    expect(redact("password1 then pass and pass")).toBe("[redacted] then [redacted] and [redacted]");
+    expect(redact("password1 then pass and pass")).toBe(
+      "[redacted] then [redacted] and [redacted]",
+    );
   });
 
   it("leaves lines alone without secrets", () => {

@@ -1,6 +1,7 @@
 import type { JsonValue } from "../safe-json.ts";
 
-type SchemaNode = {
+/** The parts of a JSON Schema {@link secretValues} follows. */
+interface SchemaNode {
   writeOnly?: boolean;
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
@@ -9,7 +10,7 @@ type SchemaNode = {
   oneOf?: SchemaNode[];
   then?: SchemaNode;
   else?: SchemaNode;
-};
+}
 
 /**
  * The string values of `config` at fields its JSON Schema marks `writeOnly` (a Wi-Fi PSK, a
@@ -32,7 +33,7 @@ export function secretValues(schema: object, config: JsonValue): string[] {
       for (const [key, sub] of Object.entries(node.properties)) visit(sub, value[key]);
     }
   };
-  visit(schema as SchemaNode, config);
+  visit(schema, config);
   return [...found];
 }
 

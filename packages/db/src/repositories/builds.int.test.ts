@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { BuildId, BuildState, BuildTransition, ConfigVersionId } from "@bbos/core";
+import type { BuildId, BuildState, BuildTransition } from "@bbos/core";
 import { createTestDatabase } from "@bbos/test-utils";
 
 import { createDb, type Db } from "../client.ts";
@@ -52,7 +52,11 @@ describe("build repository", () => {
     const owner = await upsertGithubUser(db, { githubId: 7n, login: "builder-owner" });
     const stranger = await upsertGithubUser(db, { githubId: 8n, login: "stranger" });
     const project = await createProject(db, { slug: "b", name: "B", ownerId: owner.id });
-    const board = await createBoard(db, { projectId: project.id, name: "b", schemaId: "board-config/2" });
+    const board = await createBoard(db, {
+      projectId: project.id,
+      name: "b",
+      schemaId: "board-config/2",
+    });
     const created = await createConfigVersion(db, {
       boardId: board.id,
       schemaId: "board-config/2",
@@ -62,7 +66,8 @@ describe("build repository", () => {
       authorId: owner.id,
       stateVector: null,
     });
-    return { owner, stranger, project, board, versionId: created!.version.id as ConfigVersionId };
+    if (!created) throw new Error("the board has no version");
+    return { owner, stranger, project, board, versionId: created.version.id };
   }
 
   const input = (overrides: Partial<CreateBuildInput> = {}): CreateBuildInput => ({
@@ -94,7 +99,10 @@ describe("build repository", () => {
       contentHash: "c".repeat(64),
     });
     const withConfig = await findBuildWithConfig(db, build.id);
-    expect(withConfig).toMatchObject({ schemaId: "board-config/2", config: { board: "qemu-arm64" } });
+    expect(withConfig).toMatchObject({
+      schemaId: "board-config/2",
+      config: { board: "qemu-arm64" },
+    });
   });
 
   it("shows a build to members only", async () => {
@@ -108,8 +116,12 @@ describe("build repository", () => {
     await changeBuild(db, build.id, running);
     // Two workers report success at once: the row lock lets one through, the other sees SUCCEEDED.
     const results = await Promise.all([
-      changeBuild(db, build.id, succeeded, { artifacts: [artifact("a.img.zst"), artifact("a.sha256")] }),
-      changeBuild(db, build.id, succeeded, { artifacts: [artifact("a.img.zst"), artifact("a.sha256")] }),
+      changeBuild(db, build.id, succeeded, {
+        artifacts: [artifact("a.img.zst"), artifact("a.sha256")],
+      }),
+      changeBuild(db, build.id, succeeded, {
+        artifacts: [artifact("a.img.zst"), artifact("a.sha256")],
+      }),
     ]);
     expect(results.map((result) => result?.ok).sort()).toEqual([false, true]);
     const artifacts = await listArtifacts(db, build.id);
@@ -117,8 +129,10 @@ describe("build repository", () => {
       ["IMAGE", "a.img.zst", 5_000_000_000n],
       ["CHECKSUM", "a.sha256", 5_000_000_000n],
     ]);
-    expect(await findReusableBuild(db, "1".repeat(64), fixture.board.id)).toMatchObject({ id: build.id });
-    expect(await findArtifactForUser(db, artifacts[0]!.id, fixture.stranger.id)).toBeNull();
+    expect(await findReusableBuild(db, "1".repeat(64), fixture.board.id)).toMatchObject({
+      id: build.id,
+    });
+    expect(await findArtifactForUser(db, artifacts[0]?.id ?? "", fixture.stranger.id)).toBeNull();
 
     const deleted = await deleteArtifacts(db, build.id);
     expect(deleted).toHaveLength(2);
@@ -126,7 +140,9 @@ describe("build repository", () => {
   });
 
   it("returns null for a change of a missing build", async () => {
-    expect(await changeBuild(db, "00000000-0000-4000-8000-000000000000" as BuildId, running)).toBeNull();
+    expect(
+      await changeBuild(db, "00000000-0000-4000-8000-000000000000" as BuildId, running),
+    ).toBeNull();
   });
 
   it("counts the queue position by priority, then age", async () => {
@@ -139,11 +155,12 @@ describe("build repository", () => {
   });
 
   it("lists a project's builds newest first, page by page, and filters by status", async () => {
-    const page1 = await listBuilds(db, fixture.project.id, { first: 2 });
-    const page2 = await listBuilds(db, fixture.project.id, { first: 2, after: page1[1]!.id });
-    expect(page1).toHaveLength(2);
-    expect(page2.map((build) => build.id)).not.toContain(page1[0]!.id);
-    expect(page1[0]!.queuedAt >= page1[1]!.queuedAt).toBe(true);
+    const [newest, second] = await listBuilds(db, fixture.project.id, { first: 2 });
+    if (!newest || !second) throw new Error("expected two builds");
+    const page2 = await listBuilds(db, fixture.project.id, { first: 2, after: second.id });
+    expect(page2.map((build) => build.id)).not.toContain(newest.id);
+    expect(page2.map((build) => build.id)).not.toContain(second.id);
+    expect(newest.queuedAt >= second.queuedAt).toBe(true);
     const succeededOnly = await listBuilds(db, fixture.project.id, {
       first: 50,
       filter: { status: ["SUCCEEDED"] },

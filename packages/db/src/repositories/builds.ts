@@ -71,7 +71,10 @@ export type MemberBuildRow = BuildRow & { role: Role };
 function toBuildRow(row: BuildPayload): BuildRow {
   const { configVersion, ...build } = row;
   return {
-    ...(build as Omit<BuildRow, "boardId" | "projectId" | "versionNumber" | "contentHash" | "versionCreatedAt">),
+    ...(build as Omit<
+      BuildRow,
+      "boardId" | "projectId" | "versionNumber" | "contentHash" | "versionCreatedAt"
+    >),
     boardId: configVersion.board.id as BoardId,
     projectId: configVersion.board.projectId as ProjectId,
     versionNumber: configVersion.number,
@@ -253,7 +256,9 @@ export async function successfulBuildDurations(
     take: limit,
     select: { startedAt: true, finishedAt: true },
   });
-  return rows.map((row) => row.finishedAt!.getTime() - row.startedAt!.getTime());
+  return rows.flatMap(({ startedAt, finishedAt }) =>
+    startedAt && finishedAt ? [finishedAt.getTime() - startedAt.getTime()] : [],
+  );
 }
 
 /** Builds that have not ended, oldest first: what reconciliation with the queue looks at. */
@@ -328,7 +333,11 @@ export function changeBuild(
     });
     if (result.state.status === "SUCCEEDED" && options.artifacts?.length) {
       await tx.artifact.createMany({
-        data: options.artifacts.map((artifact) => ({ ...artifact, buildId, size: BigInt(artifact.size) })),
+        data: options.artifacts.map((artifact) => ({
+          ...artifact,
+          buildId,
+          size: BigInt(artifact.size),
+        })),
       });
     }
     return { ok: true, build: toBuildRow(updated), previous };

@@ -5,37 +5,13 @@ import { join, sep } from "node:path";
 
 import type Docker from "dockerode";
 
-import { canonicalJson, sha256Hex } from "@bbos/core";
+import { baseImageDefinition, baseImageId, baseImageTag } from "@bbos/recipes";
 
 import { describeReason } from "./docker-errors.ts";
 import { exitOf, findExecutable, runHostProcess, stopOnAbort } from "./host-process.ts";
 import { followImageStream } from "./image-stream.ts";
 import { removeSupersededImages } from "./superseded-images.ts";
 import { assertInstallation, LABEL_IMAGE_DEFINITION, LABEL_INSTALLATION } from "./labels.ts";
-
-/**
- * What the base image is made of, hashed into its tag. The mirror is deliberately not part of it:
- * any Debian mirror serves the same release, and the tag must be equal on every machine.
- */
-export const baseImageDefinition = {
-  format: 1,
-  tool: "debootstrap",
-  variant: "minbase",
-  release: "bookworm",
-} as const;
-
-/** The base image's name in the engine. */
-const BASE_REPOSITORY = "bbos-base";
-
-/** Lowercase hex SHA-256 of the canonical JSON of {@link baseImageDefinition}. */
-export function baseImageId(): string {
-  return sha256Hex(canonicalJson(baseImageDefinition));
-}
-
-/** `bbos-base:<first 16 hex chars of baseImageId()>`. */
-export function baseImageTag(): string {
-  return `${BASE_REPOSITORY}:${baseImageId().slice(0, 16)}`;
-}
 
 /** Options for {@link makeBaseImage}. */
 export interface MakeBaseImageOptions {

@@ -1,14 +1,18 @@
-// The builder image: the one image every recipe step runs in. Its definition lives here, in code,
-// so the bundled worker needs no Dockerfile on disk, and its hash names the image: a changed
-// definition is a new tag, and the hash goes into build cache keys (`builderImageId()`).
+// The builder image, the one image every recipe step runs in, made on this worker's engine from
+// its definition in @bbos/recipes (the API puts the definition's hash into build cache keys).
 import { Readable } from "node:stream";
 
 import type Docker from "dockerode";
 
-import { canonicalJson, sha256Hex } from "@bbos/core";
+import {
+  baseImageTag,
+  builderImageDefinition,
+  builderImageId,
+  builderImageTag,
+} from "@bbos/recipes";
 
 import { detectDebianMirror } from "./apt-mirror.ts";
-import { baseImageDefinition, baseImageTag, makeBaseImage } from "./base-image.ts";
+import { makeBaseImage } from "./base-image.ts";
 import { dockerEndpoint, toUnavailable } from "./docker-client.ts";
 import { describeReason, dockerStatusCode } from "./docker-errors.ts";
 import { followImageStream } from "./image-stream.ts";
@@ -16,66 +20,6 @@ import { assertInstallation, LABEL_IMAGE_DEFINITION, LABEL_INSTALLATION } from "
 import { runShared, type TaskRegistry } from "./shared-task.ts";
 import { removeSupersededImages } from "./superseded-images.ts";
 import { tarFile } from "./tar-file.ts";
-
-/** The tools recipes use, installed without recommends. Sorted; keep it so. */
-export const BUILDER_PACKAGES = [
-  "binfmt-support",
-  "ca-certificates",
-  "dosfstools",
-  "e2fsprogs",
-  "fdisk",
-  "mmdebstrap",
-  "mtools",
-  "qemu-user-static",
-  "u-boot-tools",
-  "xz-utils",
-  "zstd",
-] as const;
-
-/** Everything the builder image is made from; its hash is the image's identity. */
-export interface BuilderImageDefinition {
-  format: 1;
-  release: string;
-  base: typeof baseImageDefinition;
-  packages: readonly string[];
-  dockerfile: string;
-}
-
-/**
- * The definition for `packages` on top of the base image (the Dockerfile follows from both).
- * Exported so tests can show that the tag follows the package list.
- */
-export function defineBuilderImage(packages: readonly string[]): BuilderImageDefinition {
-  const dockerfile = [
-    `FROM ${baseImageTag()}`,
-    "RUN apt-get update \\",
-    " && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \\",
-    `    ${packages.join(" ")} \\`,
-    " && apt-get clean \\",
-    " && rm -rf /var/lib/apt/lists/*",
-    "",
-  ].join("\n");
-  return {
-    format: 1,
-    release: baseImageDefinition.release,
-    base: baseImageDefinition,
-    packages,
-    dockerfile,
-  };
-}
-
-/** The builder image's definition. The mirror is not part of it: it does not change the image. */
-export const builderImageDefinition: BuilderImageDefinition = defineBuilderImage(BUILDER_PACKAGES);
-
-/** Lowercase hex SHA-256 of the canonical JSON of the definition: what build cache keys use. */
-export function builderImageId(definition = builderImageDefinition): string {
-  return sha256Hex(canonicalJson(definition));
-}
-
-/** `bbos-builder:<first 16 hex chars of builderImageId()>`. */
-export function builderImageTag(definition = builderImageDefinition): string {
-  return `bbos-builder:${builderImageId(definition).slice(0, 16)}`;
-}
 
 /** Options for {@link ensureBuilderImage}. */
 export interface EnsureBuilderImageOptions {

@@ -3,7 +3,7 @@ import Docker from "dockerode";
 import { DockerUnavailableError } from "./docker-errors.ts";
 
 /** Where a client looks for the engine when no `DOCKER_HOST` is given. */
-export const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
 /** How long {@link describeEngine} waits for the engine's ping: an idle engine answers in ms. */
 const PING_TIMEOUT_MS = 10_000;

@@ -1,44 +1,19 @@
-export { detectDebianMirror, DEFAULT_DEBIAN_MIRROR } from "./apt-mirror.ts";
-export { baseImageDefinition, baseImageTag } from "./base-image.ts";
+// What the rest of the worker (and the end-to-end tests) use of the Docker layer.
 export {
-  BUILDER_PACKAGES,
-  builderImageDefinition,
-  builderImageId,
-  builderImageTag,
-  defineBuilderImage,
   ensureBuilderImage,
   type BuilderImage,
-  type BuilderImageDefinition,
   type EnsureBuilderImageOptions,
 } from "./builder-image.ts";
-export {
-  createDocker,
-  DEFAULT_DOCKER_HOST,
-  describeEngine,
-  dockerEndpoint,
-  type EngineDescription,
-} from "./docker-client.ts";
-export {
-  ContainerStoppedError,
-  DockerUnavailableError,
-  MissingImageError,
-} from "./docker-errors.ts";
-export {
-  LABEL_BUILD_ID,
-  LABEL_IMAGE_DEFINITION,
-  LABEL_INSTALLATION,
-  LABEL_WORKER_ID,
-} from "./labels.ts";
-export { MAX_LINE_BYTES } from "./line-splitter.ts";
+export { createDocker, describeEngine, type EngineDescription } from "./docker-client.ts";
+export { LABEL_BUILD_ID } from "./labels.ts";
 export {
   removeOrphanContainers,
   type RemovedOrphan,
   type RemoveOrphansOptions,
 } from "./orphans.ts";
-export {
-  runContainer,
-  type ContainerMount,
-  type ContainerResult,
-  type ContainerStep,
-  type RunContainerOptions,
+export type {
+  ContainerMount,
+  ContainerResult,
+  ContainerStep,
+  RunContainerOptions,
 } from "./run-container.ts";

@@ -7,11 +7,9 @@ import type Docker from "dockerode";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import { makeBaseImage } from "../../src/docker/base-image.ts";
-import {
-  builderImageId,
-  builderImageTag,
-  ensureBuilderImage,
-} from "../../src/docker/builder-image.ts";
+import { builderImageId, builderImageTag } from "@bbos/recipes";
+
+import { ensureBuilderImage } from "../../src/docker/builder-image.ts";
 import { describeEngine } from "../../src/docker/docker-client.ts";
 import { LABEL_IMAGE_DEFINITION, LABEL_INSTALLATION } from "../../src/docker/labels.ts";
 import {
@@ -19,6 +17,7 @@ import {
   builderImageForTests,
   testDocker,
   testInstallation,
+  STEP_TEST_TIMEOUT_MS,
 } from "./docker-fixture.ts";
 
 const docker: Docker = testDocker();
@@ -28,7 +27,7 @@ beforeAll(async () => {
   await builderImageForTests(docker, installation);
 }, BUILDER_IMAGE_TIMEOUT_MS);
 
-describe("describeEngine", () => {
+describe("describeEngine", { timeout: STEP_TEST_TIMEOUT_MS }, () => {
   it("reports the engine's version, storage driver and cgroup version", async () => {
     const engine = await describeEngine(docker);
     console.log("engine:", JSON.stringify(engine));
@@ -43,7 +42,7 @@ describe("describeEngine", () => {
   });
 });
 
-describe("ensureBuilderImage", () => {
+describe("ensureBuilderImage", { timeout: STEP_TEST_TIMEOUT_MS }, () => {
   it("returns at once when the image exists, for every caller at the same time", async () => {
     const log = vi.fn();
     const results = await Promise.all(

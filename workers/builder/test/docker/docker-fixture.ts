@@ -16,6 +16,12 @@ import { LABEL_INSTALLATION } from "../../src/docker/labels.ts";
 /** Making the builder image from nothing: debootstrap plus apt, about 2–3 minutes here. */
 export const BUILDER_IMAGE_TIMEOUT_MS = 15 * 60_000;
 
+/**
+ * Per test: a few containers each start in about a second when the machine is idle, but other
+ * checkouts' builds share the engine and the two cores, which made single tests take 15 s.
+ */
+export const STEP_TEST_TIMEOUT_MS = 120_000;
+
 export function testDocker(): Docker {
   return createDocker(process.env.DOCKER_HOST || undefined);
 }

@@ -11,6 +11,7 @@ import {
   removeInstallationContainers,
   testDocker,
   testInstallation,
+  STEP_TEST_TIMEOUT_MS,
 } from "./docker-fixture.ts";
 
 const docker: Docker = testDocker();
@@ -48,7 +49,7 @@ async function exists(id: string): Promise<boolean> {
     );
 }
 
-describe("removeOrphanContainers", () => {
+describe("removeOrphanContainers", { timeout: STEP_TEST_TIMEOUT_MS }, () => {
   it("removes this installation's containers of dead workers, running or not, and nothing else", async () => {
     const ours = { [LABEL_INSTALLATION]: installation };
     const deadRunning = await createLabelled(

@@ -23,6 +23,7 @@ import {
   temporaryDir,
   testDocker,
   testInstallation,
+  STEP_TEST_TIMEOUT_MS,
 } from "./docker-fixture.ts";
 
 const docker: Docker = testDocker();
@@ -102,7 +103,7 @@ function buildIdOf(step: ContainerStep): string {
   return step.labels[LABEL_BUILD_ID] ?? "";
 }
 
-describe("runContainer", () => {
+describe("runContainer", { timeout: STEP_TEST_TIMEOUT_MS }, () => {
   it("passes output on line by line per stream, ANSI codes intact, and returns the exit code", async () => {
     const step = await makeStep({
       script: [
@@ -267,6 +268,16 @@ describe("runContainer", () => {
     expect(await containersLabelled(docker, LABEL_BUILD_ID, buildIdOf(step))).toEqual([]);
   });
 
+  it("stops a step aborted while its container is being created", async () => {
+    const step = await makeStep({ script: "echo started; sleep 600" });
+    const controller = new AbortController();
+    const running = run(step, controller.signal);
+    controller.abort("aborted during create");
+    await expect(running.result).rejects.toThrow(/was stopped and removed: aborted during create/);
+    expect(running.stdout).toEqual([]);
+    expect(await containersLabelled(docker, LABEL_BUILD_ID, buildIdOf(step))).toEqual([]);
+  });
+
   it("stops the step and rejects with the error when onLine throws", async () => {
     const step = await makeStep({ script: "echo boom; sleep 600" });
     const result = runContainer(docker, step, {
@@ -294,7 +305,7 @@ describe("runContainer", () => {
   });
 });
 
-describe("runContainer networking", () => {
+describe("runContainer networking", { timeout: STEP_TEST_TIMEOUT_MS }, () => {
   // PostgreSQL listens on 127.0.0.1:5432 on these machines. A listener of the test's own on all
   // addresses shows that the host's non-loopback address is reachable at all (with "host").
   const hostIp = Object.values(networkInterfaces())

@@ -56,6 +56,8 @@ export const buildMutations = {
   retryBuild: async (_, { input }, { viewer, services }) => ({
     build: await services.builds.retry(viewer, input.buildId),
   }),
+  deleteBuildArtifacts: (_, { input }, { viewer, services }) =>
+    services.builds.deleteArtifacts(viewer, input.buildId),
 } satisfies MutationResolvers;
 
 export const buildSubscriptions = {

@@ -36,7 +36,7 @@ export const SECRET_KEY = {
 } as const;
 
 /** Public key, decoded: sig_alg(2) key_id(8) public key(32). */
-export const PUBLIC_KEY_STRUCT_BYTES = 2 + KEY_ID_BYTES + PUBLIC_KEY_BYTES;
+const PUBLIC_KEY_STRUCT_BYTES = 2 + KEY_ID_BYTES + PUBLIC_KEY_BYTES;
 
 /**
  * Longest comments minisign reads back: its line buffers are 1024 bytes (untrusted) and
