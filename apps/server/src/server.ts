@@ -134,7 +134,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { store } = options.builds;
   const buildSubscriber = redis.duplicate();
   const buildQueueConnection = redis.duplicate();
+  for (const connection of [buildSubscriber, buildQueueConnection]) {
+    // Duplicates do not inherit listeners; without one, ioredis reports "Unhandled error event".
+    connection.on("error", (error) => log.warn({ err: error }, "redis connection error"));
+  }
   const buildQueue = createBuildQueue(buildQueueConnection, { prefix: redisPrefix });
+  buildQueue.on("error", (error) => log.warn({ err: error }, "build queue error"));
   const buildChannels = await createBuildChannels({
     publisher: redis,
     subscriber: buildSubscriber,

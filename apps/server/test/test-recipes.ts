@@ -79,4 +79,26 @@ const sleepRecipe: Recipe = {
   }),
 };
 
-export const testRecipes: readonly Recipe[] = [shellRecipe, sleepRecipe];
+/** Runs for a few seconds, then writes a small image: long enough to kill something meanwhile. */
+const slowRecipe: Recipe = {
+  id: "slow-test",
+  version: "1",
+  title: "Slow test recipe",
+  stages: [{ id: "work", title: "Work", weight: 1 }],
+  supports: () => ({ ok: true }),
+  plan: () => ({
+    steps: [
+      {
+        stage: "work",
+        network: "none",
+        capabilities: [],
+        env: {},
+        script: "echo working; sleep 8; echo done > out/slow.img; echo finished",
+      },
+    ],
+    image: { path: "slow.img", name: "slow.img", contentType: "application/octet-stream" },
+    manifest: null,
+  }),
+};
+
+export const testRecipes: readonly Recipe[] = [shellRecipe, sleepRecipe, slowRecipe];

@@ -65,6 +65,7 @@ export {
 } from "./repositories/versions.ts";
 export {
   changeBuild,
+  countBuilds,
   createBuild,
   deleteArtifacts,
   findArtifactForUser,

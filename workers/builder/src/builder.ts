@@ -49,8 +49,10 @@ export interface BuilderOptions {
   mirror?: string;
   logger: Logger;
   locks?: Partial<typeof DEFAULT_LOCKS>;
-  /** How often builds are reconciled with the queue. @defaultValue 30000 */
+  /** How often builds are reconciled with the queue and orphans removed. @defaultValue 30000 */
   reconcileIntervalMs?: number;
+  /** How long a worker counts as alive after its last heartbeat. @defaultValue 30000 */
+  heartbeatTtlMs?: number;
 }
 
 export interface RunningBuilder {
@@ -58,10 +60,6 @@ export interface RunningBuilder {
   /** Waits up to `graceMs` for running builds, then hands the rest back to the queue. */
   close(graceMs: number): Promise<ShutdownOutcome>;
 }
-
-/** How long a worker counts as alive after its last heartbeat. */
-const HEARTBEAT_TTL_MS = 30_000;
-const HEARTBEAT_EVERY_MS = 10_000;
 
 const heartbeatKey = (prefix: string, workerId: string) => `${prefix}:worker:${workerId}`;
 
@@ -79,24 +77,30 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
     redis.on("error", (error) => log.warn({ err: error }, "redis connection error"));
   }
 
+  const heartbeatTtlMs = options.heartbeatTtlMs ?? 30_000;
   const beat = () =>
-    commands.set(heartbeatKey(prefix, workerId), String(Date.now()), "PX", HEARTBEAT_TTL_MS);
+    commands.set(heartbeatKey(prefix, workerId), String(Date.now()), "PX", heartbeatTtlMs);
   await beat();
   const heartbeat = setInterval(() => {
     beat().catch((error: unknown) => log.warn({ err: error }, "heartbeat failed"));
-  }, HEARTBEAT_EVERY_MS);
+  }, heartbeatTtlMs / 3);
   heartbeat.unref();
 
-  const { removed } = await removeOrphanContainers(docker, {
-    installation: prefix,
-    isWorkerAlive: async (id) => (await commands.exists(heartbeatKey(prefix, id))) === 1,
-  });
-  for (const orphan of removed) {
-    log.warn(
-      { containerId: orphan.id, buildId: orphan.buildId },
-      "removed the container of a dead worker",
-    );
-  }
+  const isWorkerAlive = async (id: string) =>
+    (await commands.exists(heartbeatKey(prefix, id))) === 1;
+  const removeOrphans = async () => {
+    const { removed } = await removeOrphanContainers(docker, {
+      installation: prefix,
+      isWorkerAlive,
+    });
+    for (const orphan of removed) {
+      log.warn(
+        { containerId: orphan.id, buildId: orphan.buildId },
+        "removed the container of a dead worker",
+      );
+    }
+  };
+  await removeOrphans();
 
   const cancels = createCancelRegistry();
   const channels = await createBuildChannels({
@@ -174,14 +178,14 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
   });
 
   const queue = createBuildQueue(commands, { prefix });
+  queue.on("error", (error) => log.warn({ err: error }, "build queue error"));
+  // Also on a timer: a worker that died while others run leaves its containers behind until one
+  // of them notices its heartbeat is gone.
   const reconcile = () =>
-    reconcileBuilds({
-      db,
-      queue,
-      isWorkerAlive: async (id) => (await commands.exists(heartbeatKey(prefix, id))) === 1,
-      log,
-      published,
-    }).catch((error: unknown) => log.warn({ err: error }, "reconciling builds failed"));
+    Promise.all([
+      reconcileBuilds({ db, queue, isWorkerAlive, log, published }),
+      removeOrphans(),
+    ]).catch((error: unknown) => log.warn({ err: error }, "reconciling builds failed"));
   const reconciler = setInterval(() => void reconcile(), options.reconcileIntervalMs ?? 30_000);
   reconciler.unref();
   await worker.waitUntilReady();

@@ -18,17 +18,17 @@ import { createBuildFactory, type MakeBuild } from "./build-rows.ts";
 import { memoryBuildLogs, memoryUpdates } from "./memory-ports.ts";
 
 /** One pino line as an object: `msg` plus the bound fields. */
-export type LogLine = Record<string, unknown> & { level: number; msg: string };
+type LogLine = Record<string, unknown> & { level: number; msg: string };
 
 /** A build worker of the fixture, with what its builds run through. */
-export interface StartedWorker {
+interface StartedWorker {
   worker: BuildWorker;
   workerId: string;
   cancels: CancelRegistry;
 }
 
 /** Options for {@link BuilderFixture.startWorker}. */
-export interface StartWorkerOptions {
+interface StartWorkerOptions {
   /** @defaultValue `worker-1`, `worker-2`, … in start order */
   workerId?: string;
   concurrency?: number;

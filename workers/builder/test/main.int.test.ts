@@ -138,12 +138,17 @@ describe("builder main", () => {
       );
       const ready = lines.find((line) => line.msg === "builder ready");
       expect(ready).toMatchObject({ prefix, concurrency: 1 });
-      expect(lines).toContainEqual(
-        expect.objectContaining({
-          msg: "worker ready: connected to Redis",
-          queue: "builds",
-          prefix,
-        }),
+      // BullMQ's `ready` event and startBuilder's own readiness come in no fixed order.
+      await vi.waitFor(
+        () =>
+          expect(main.lines()).toContainEqual(
+            expect.objectContaining({
+              msg: "worker ready: connected to Redis",
+              queue: "builds",
+              prefix,
+            }),
+          ),
+        waitLong,
       );
       expect(existsSync(join(dataDir, "work"))).toBe(true);
       const workerId = String(ready?.workerId);

@@ -5,7 +5,7 @@ import type { ArtifactInput, BuildRow } from "@bbos/db";
 import type { BuildLogs, BuildUpdatesPort, RecipeRunner } from "../src/run-build.ts";
 
 /** One line a build appended to its log. */
-export interface LoggedLine {
+interface LoggedLine {
   buildId: string;
   text: string;
   stream: "out" | "err" | "sys" | undefined;

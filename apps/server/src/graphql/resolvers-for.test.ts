@@ -30,7 +30,13 @@ describe("resolver completeness", () => {
     // @ts-expect-error a root field without a resolver does not typecheck
     const missing: Required<QueryResolvers> = { ...resolvers.Query, health: undefined };
     expect(Object.keys(query)).toContain("catalogueBoards");
-    expect(Object.keys(subscription)).toEqual(["serverTime", "boardValidation"]);
+    expect(Object.keys(subscription)).toEqual([
+      "serverTime",
+      "boardValidation",
+      "buildLog",
+      "buildUpdated",
+      "buildsUpdated",
+    ]);
     expect(missing.health).toBeUndefined();
   });
 });

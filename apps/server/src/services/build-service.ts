@@ -18,6 +18,7 @@ import {
 } from "@bbos/core";
 import {
   changeBuild,
+  countBuilds,
   createBuild,
   deleteArtifacts,
   findBoard,
@@ -258,18 +259,25 @@ export function createBuildService(options: BuildServiceOptions) {
       return { build, deletedCount: deleted.length };
     },
 
-    /** The project's builds, newest first. @throws DomainError `NOT_FOUND` for non-members. */
+    /**
+     * A page of the project's builds, newest first, and how many match the filter.
+     * @throws DomainError `NOT_FOUND` for non-members.
+     */
     async list(
       viewer: UserRow | null,
       projectId: string,
       page: { first: number; after?: BuildId | null; filter?: BuildFilter },
-    ): Promise<BuildRow[]> {
+    ): Promise<{ rows: BuildRow[]; totalCount: number }> {
       const user = requireViewer(viewer);
       const project = isProjectId(projectId)
         ? await findProjectForUser(db, projectId, user.id)
         : null;
       if (!project) throw new DomainError("NOT_FOUND", PROJECT_NOT_FOUND);
-      return listBuilds(db, project.id, page);
+      const [rows, totalCount] = await Promise.all([
+        listBuilds(db, project.id, page),
+        countBuilds(db, project.id, page.filter),
+      ]);
+      return { rows, totalCount };
     },
 
     /** 1 for the next build to run; null unless QUEUED. */

@@ -7,6 +7,7 @@ import { createDb, type Db } from "../client.ts";
 import { createBoard } from "./boards.ts";
 import {
   changeBuild,
+  countBuilds,
   createBuild,
   deleteArtifacts,
   findArtifactForUser,
@@ -166,6 +167,9 @@ describe("build repository", () => {
       filter: { status: ["SUCCEEDED"] },
     });
     expect(succeededOnly.every((build) => build.status === "SUCCEEDED")).toBe(true);
+    expect(await countBuilds(db, fixture.project.id, { status: ["SUCCEEDED"] })).toBe(
+      succeededOnly.length,
+    );
   });
 
   it("reads the durations of the board's successful builds of a recipe", async () => {

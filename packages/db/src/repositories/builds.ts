@@ -196,20 +196,28 @@ export async function listBuilds(
   projectId: ProjectId,
   { filter = {}, first, after }: { filter?: BuildFilter; first: number; after?: BuildId | null },
 ): Promise<BuildRow[]> {
-  const where: Prisma.BuildWhereInput = {
-    configVersion: {
-      board: { projectId, ...(filter.boardId ? { id: filter.boardId } : {}) },
-    },
-    ...(filter.status ? { status: { in: [...filter.status] } } : {}),
-  };
   const rows = await db.build.findMany({
-    where,
+    where: buildWhere(projectId, filter),
     orderBy: [{ queuedAt: "desc" }, { id: "desc" }],
     take: first,
     ...(after ? { cursor: { id: after }, skip: 1 } : {}),
     select: buildSelect,
   });
   return rows.map(toBuildRow);
+}
+
+/** How many of the project's builds match `filter`. */
+export function countBuilds(db: DbClient, projectId: ProjectId, filter: BuildFilter = {}): Promise<number> {
+  return db.build.count({ where: buildWhere(projectId, filter) });
+}
+
+function buildWhere(projectId: ProjectId, filter: BuildFilter): Prisma.BuildWhereInput {
+  return {
+    configVersion: {
+      board: { projectId, ...(filter.boardId ? { id: filter.boardId } : {}) },
+    },
+    ...(filter.status ? { status: { in: [...filter.status] } } : {}),
+  };
 }
 
 /**

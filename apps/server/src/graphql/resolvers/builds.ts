@@ -25,7 +25,7 @@ export const buildQueries = {
       throw new DomainError("BAD_INPUT", "`after` is not a cursor this API returned");
     }
     // One more than asked tells whether there is a next page.
-    const rows = await services.builds.list(viewer, projectId, {
+    const { rows, totalCount } = await services.builds.list(viewer, projectId, {
       first: first + 1,
       after: afterId,
       filter: {
@@ -42,6 +42,7 @@ export const buildQueries = {
         startCursor: edges[0]?.cursor ?? null,
         endCursor: edges.at(-1)?.cursor ?? null,
       },
+      totalCount,
     };
   },
   recipes: (_, __, { services }) => services.builds.recipes(),
