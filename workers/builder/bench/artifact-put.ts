@@ -195,7 +195,8 @@ async function runPart(dir: string) {
     `1 GiB (MB = 10^6 bytes) of random data, made and fsynced in ${fixed(madeIn, 1)} s, read from the page cache; ratio = BBOS ÷ reference`,
     `sha256sum ${fixed(seconds(sha256sum), 2)} s before the put and ${fixed(seconds(sha256sumAfter), 2)} s after (the reference is their mean);`,
     `  b2sum ${fixed(seconds(b2sum), 2)} s, dd bs=1M conv=fsync ${fixed(seconds(dd), 2)} s`,
-    `the put's size, SHA-256 and BLAKE2b-512 agree with sha256sum and b2sum; rss before the put ${mib(rssBefore)} MiB${globalThis.gc ? " (after gc)" : ""}`,
+    `the put's size, SHA-256 and BLAKE2b-512 agree with sha256sum and b2sum`,
+    `rss ${mib(rssBefore)} MiB before the put${globalThis.gc ? " (after gc)" : ""}, ${mib(rssPeak)} MiB at most during it; maxRSS ${mib(maxRssBefore)} → ${mib(maxRssAfter)} MiB`,
     "event-loop delay: monitorEventLoopDelay, 10 ms resolution, over the put and over the wait for sha256sum",
   ];
   return { rows, notes };

@@ -90,6 +90,32 @@ interface Sample {
   total: number;
 }
 
+/** Where a BBOS build's time after its step went, ms, from the worker's own `sys` log lines. */
+interface Publishing {
+  /** Last instruction → "storing, hashing and signing…": container exit, output end, removal. */
+  toPublish: number;
+  /** → "artifacts stored and signed": image, signature, checksum, fingerprint, provenance, its signature. */
+  publish: number;
+  /** → SUCCEEDED read back: the gzip log artifact, the recording transaction, the update message. */
+  toSucceeded: number;
+}
+
+/** The worker's own log (pino) at warn and above, collected to be reported. */
+function collectingLogger() {
+  const messages = new Map<string, number>();
+  const logger = pino(
+    { level: "warn" },
+    {
+      write(line: string) {
+        const { msg } = JSON.parse(line) as { msg?: string };
+        const text = msg ?? line.trim();
+        messages.set(text, (messages.get(text) ?? 0) + 1);
+      },
+    },
+  );
+  return { logger, messages };
+}
+
 export interface BuildOverheadOptions {
   db: Db;
   docker: Docker;
@@ -129,6 +155,7 @@ async function runPart(options: BuildOverheadOptions, cleanup: Cleanup) {
   const store = createFileObjectStore({ root: storeRoot });
   const signingKey = generateSigningKey();
   const makeBuild = await createBuildFactory(db);
+  const workerLog = collectingLogger();
   const builder = await startBuilder({
     db,
     redisUrl,
@@ -141,9 +168,10 @@ async function runPart(options: BuildOverheadOptions, cleanup: Cleanup) {
     concurrency: 1,
     limits: { cpus: 1, memoryBytes: 512 * 1024 * 1024 },
     timeoutMs: BUILD_TIMEOUT_MS,
-    logger: pino({ level: "warn" }, pino.destination(2)),
+    logger: workerLog.logger,
   });
-  cleanup.add("close the builder", () => builder.close(0));
+  // Nothing runs any more when it closes: the grace period only has to cover BullMQ's close.
+  cleanup.add("close the builder", () => builder.close(10_000));
 
   // What an API node holds: a command connection and a subscriber shared by build updates and
   // log follows.
@@ -210,6 +238,7 @@ async function runPart(options: BuildOverheadOptions, cleanup: Cleanup) {
   };
 
   let verified = "";
+  const publishing: Publishing[] = [];
   const runBbos = async (): Promise<Sample> => {
     const build = await makeBuild({
       recipe: noopRecipe.id,
@@ -242,6 +271,15 @@ async function runPart(options: BuildOverheadOptions, cleanup: Cleanup) {
     const start = startLine && stampOf(startLine.text, "start");
     const end = endLine && stampOf(endLine.text, "end");
     if (!startLine || !start || !end) throw new Error(`build ${build.id} logged no stamps`);
+    const sysAt = (text: string) =>
+      log.lines.find((line) => line.stream === "sys" && line.text.startsWith(text))?.at ?? NaN;
+    const storing = sysAt("storing, hashing and signing");
+    const stored = sysAt("artifacts stored and signed");
+    publishing.push({
+      toPublish: storing - end,
+      publish: stored - storing,
+      toSucceeded: succeededAt - stored,
+    });
     return {
       running: record?.startedAt ? record.startedAt.getTime() - enqueuedAt : null,
       containerStart: start - enqueuedAt,
@@ -301,6 +339,7 @@ async function runPart(options: BuildOverheadOptions, cleanup: Cleanup) {
   await runBbos();
   await runStamped();
   await runTrue();
+  publishing.length = 0;
   const bbos: Sample[] = [];
   const stamped: Omit<Sample, "running" | "total">[] = [];
   const trueRuns: number[] = [];
@@ -343,6 +382,21 @@ async function runPart(options: BuildOverheadOptions, cleanup: Cleanup) {
       of(stamped, (s) => s.afterLast),
     ),
     row(
+      "  of which: → publishing starts (exit, removal)",
+      of(publishing, (s) => s.toPublish),
+      of(stamped, (s) => s.afterLast),
+    ),
+    row(
+      "  of which: store + sign 6 objects",
+      of(publishing, (s) => s.publish),
+      null,
+    ),
+    row(
+      "  of which: log artifact, record, read back",
+      of(publishing, (s) => s.toSucceeded),
+      null,
+    ),
+    row(
       "enqueue → SUCCEEDED in PostgreSQL (total)",
       of(bbos, (s) => s.total),
       trueRuns,
@@ -356,7 +410,13 @@ async function runPart(options: BuildOverheadOptions, cleanup: Cleanup) {
     `reference: docker run --rm --network none <image> bash -euo pipefail -c (stamp; stamp) for the first three`,
     `  rows and the fourth (a reader is this process reading the CLI's stdout, "done" the CLI's exit);`,
     "  docker run --rm --network none <image> true, spawn to exit, for the total",
+    `  the "of which" rows come from the times the worker appended its own log lines (ms resolution);`,
+    "  their reference is again the CLI's last instruction → exit, which includes its --rm",
     `image signature checked with minisign: ${verified}`,
   ];
+  // Closed here, so that what the worker logs while closing is reported too.
+  await cleanup.run();
+  const warnings = [...workerLog.messages].map(([msg, count]) => `${count}× "${msg}"`);
+  notes.push(`worker log at warn and above: ${warnings.length > 0 ? warnings.join("; ") : "none"}`);
   return { rows, notes };
 }

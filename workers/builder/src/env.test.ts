@@ -107,7 +107,7 @@ describe("readBuilderEnv", () => {
     expect(read).toThrowError(/\n {2}REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL(\n|$)/);
     expect(read).toThrowError(/\n {2}DATABASE_URL: must be a postgresql:\/\/ URL(\n|$)/);
     expect(read).toThrowError(
-      /\n {2}DOCKER_HOST: must be unix:\/\/\/path or tcp:\/\/host:port \(got "ssh:\/\/me@host"\)/,
+      /\n {2}DOCKER_HOST: must be unix:\/\/\/absolute\/path or tcp:\/\/host:port \(got "ssh:\/\/me@host"\)/,
     );
     expect(read).toThrowError(/\n {2}BUILDER_CONCURRENCY: must be a whole number \(got "two"\)/);
     expect(read).toThrowError(/\n {2}BUILDER_SHUTDOWN_GRACE_MS: must be a whole number/);

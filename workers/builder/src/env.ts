@@ -15,7 +15,10 @@ const variables = {
   /** The Docker engine, e.g. unix:///var/run/docker.sock or tcp://host:2375. */
   DOCKER_HOST: z
     .string()
-    .regex(/^(unix|tcp):\/\//, "must be unix:///path or tcp://host:port")
+    .regex(
+      /^(unix:\/\/\/.+|tcp:\/\/[^/:]+:\d+)$/,
+      "must be unix:///absolute/path or tcp://host:port",
+    )
     .optional(),
   /** Builds run at the same time by this process, each in its own container. */
   BUILDER_CONCURRENCY: wholeNumber(1).default(1),

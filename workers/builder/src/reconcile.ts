@@ -56,6 +56,7 @@ export async function reconcileBuilds(options: ReconcileOptions): Promise<Map<st
       const changed = await apply(build, {
         type: "requeue",
         reason: "its job was lost from the queue",
+        at: now(),
       });
       if (changed?.ok && changed.build.status === "QUEUED") {
         await enqueueBuild(queue, { buildId: build.id }, { priority: build.priority });
@@ -64,7 +65,7 @@ export async function reconcileBuilds(options: ReconcileOptions): Promise<Map<st
       }
     } else if (state === "failed" || state === "completed") {
       const reason = job?.failedReason || `its job ${state} without the build recording an end`;
-      const changed = await apply(build, { type: "abandon", reason, at: new Date() });
+      const changed = await apply(build, { type: "abandon", reason, at: now() });
       if (changed?.ok) {
         done.set(build.id, "failed");
         log.warn({ buildId: build.id, reason }, "build's job ended without it: failed the build");

@@ -344,6 +344,33 @@ describe("runBuild", () => {
     expect(logs.closesOf(build.id)).toEqual([false]);
   });
 
+  it.each([
+    ["fails", false],
+    ["is canceled", true],
+  ])(
+    "records nothing and leaves the log open when it %s after another attempt took over",
+    async (_outcome, cancel) => {
+      const build = await makeBuild();
+      const cancelSignal = new AbortController();
+      const runner = testRunner(async () => {
+        await apply(build.id, { type: "start", workerId: "worker-b", at: new Date() });
+        if (cancel) cancelSignal.abort(new Error("canceled by request"));
+        throw new PermanentBuildError("step failed with exit code 2");
+      });
+      const { ports, logs } = portsFor(runner);
+
+      const outcome = await runBuild(build.id, { ...ports, cancelSignal: cancelSignal.signal });
+
+      expect(outcome).toBe("skipped");
+      expect(await getBuild(build.id)).toMatchObject({ status: "RUNNING", attempt: 2 });
+      expect(logs.of(build.id).at(-1)?.[1]).toMatch(
+        /^attempt 1: result discarded: attempt 1 is no longer current/,
+      );
+      // No end marker: attempt 2's log goes on.
+      expect(logs.closesOf(build.id)).toEqual([false]);
+    },
+  );
+
   it("discards its artifacts when another attempt took the build over before it succeeded", async () => {
     const build = await makeBuild();
     const artifacts = artifactSet("late");
@@ -365,12 +392,12 @@ describe("runBuild", () => {
     });
     expect(logs.of(build.id).at(-1)).toEqual([
       "sys",
-      "result discarded: attempt 1 is no longer current (the build is on attempt 2)",
+      "attempt 1: result discarded: attempt 1 is no longer current (the build is on attempt 2)",
     ]);
     expect(logs.closesOf(build.id)).toEqual([false]);
   });
 
-  it("writes progress to the build row one report at a time, so the newest report wins", async () => {
+  it("writes progress one report at a time: the newest of each stage, every stage in order", async () => {
     const build = await makeBuild();
     const reports = 100;
     const { ports, updates } = portsFor(
@@ -392,10 +419,11 @@ describe("runBuild", () => {
       (row) => row.status === "RUNNING" && row.stage !== null,
     );
     console.log(`${reports} progress reports in a burst: ${writes.length} writes to the build row`);
-    // The first report is written at once; the other 99 replace each other while it is in
-    // flight, so only the last follows.
+    // The first report is written at once; while it is in flight the other compile reports
+    // replace each other, and the stage change to image still follows them.
     expect(writes.map((row) => [row.stage, row.progress])).toEqual([
       ["compile", 1 / 200],
+      ["compile", 99 / 200],
       ["image", 0.5],
     ]);
     expect(await getBuild(build.id)).toMatchObject({

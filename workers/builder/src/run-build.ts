@@ -111,16 +111,20 @@ export async function runBuild(buildId: BuildId, ports: RunBuildPorts): Promise<
   );
 
   let ended = false;
+  // Another attempt owns the build now (its lock expired and a worker took over), or it ended
+  // meanwhile: this attempt records nothing and leaves the log open for the current one.
+  const discarded = (refused: BuildChange | null): RunBuildOutcome => {
+    log.append(`attempt ${attempt}: result discarded: ${refusal(refused)}`, "sys");
+    return "skipped";
+  };
   try {
     log.append(`build ${buildId}: attempt ${attempt} on worker ${ports.workerId}`, "sys");
     const artifacts = await ports.runner.run(build, { progress, log, signal });
     await progress.settled();
     const done = await change({ type: "succeed", attempt, at: now() }, artifacts);
     if (!done?.ok) {
-      // Another attempt owns the build now (or it was canceled meanwhile): keep nothing of ours.
       await ports.runner.discard(artifacts);
-      log.append(`result discarded: ${refusal(done)}`, "sys");
-      return "skipped";
+      return discarded(done);
     }
     ended = true;
     log.append("build succeeded", "sys");
@@ -132,7 +136,8 @@ export async function runBuild(buildId: BuildId, ports: RunBuildPorts): Promise<
       throw new Error("build released: the worker is shutting down", { cause: error });
     }
     if (ports.cancelSignal.aborted) {
-      await change({ type: "canceled", attempt, at: now() });
+      const canceled = await change({ type: "canceled", attempt, at: now() });
+      if (!canceled?.ok) return discarded(canceled);
       ended = true;
       log.append("build canceled", "sys");
       return "canceled";
@@ -145,9 +150,13 @@ export async function runBuild(buildId: BuildId, ports: RunBuildPorts): Promise<
         : String(error);
     const retry = !permanent && ports.willRetry;
     const failed = await change({ type: "fail", attempt, reason, retry, at: now() });
-    ended = !retry || failed?.build.status === "CANCELED";
+    if (!failed?.ok) return discarded(failed);
+    ended = !retry || failed.build.status === "CANCELED";
+    if (failed.build.status === "CANCELED") {
+      log.append("build canceled", "sys");
+      return "canceled";
+    }
     log.append(retry ? `attempt failed, will retry: ${reason}` : `build failed: ${reason}`, "sys");
-    if (failed?.build.status === "CANCELED") return "canceled";
     if (retry) throw error;
     throw error instanceof PermanentBuildError
       ? error
@@ -163,17 +172,17 @@ function refusal(change: BuildChange | null): string {
 
 /**
  * Progress reports write to PostgreSQL; a recipe may report many per second. This keeps at most
- * one write in flight and one pending (the newest), and passes every stage change on.
+ * one write in flight; reports waiting meanwhile collapse to the newest of each stage, so every
+ * stage change is still written, in order.
  */
 function throttledProgress(
   write: (stage: string, progress: number) => Promise<unknown>,
 ): ProgressPort & { settled(): Promise<void> } {
   let inFlight: Promise<void> | null = null;
-  let pending: { stage: string; progress: number } | null = null;
+  const pending: { stage: string; progress: number }[] = [];
   const pump = (): void => {
-    if (inFlight || !pending) return;
-    const next = pending;
-    pending = null;
+    const next = inFlight ? undefined : pending.shift();
+    if (!next) return;
     inFlight = write(next.stage, next.progress)
       .then(
         () => undefined,
@@ -186,7 +195,9 @@ function throttledProgress(
   };
   return {
     report(stage, progress) {
-      pending = { stage, progress };
+      const last = pending.at(-1);
+      if (last?.stage === stage) last.progress = progress;
+      else pending.push({ stage, progress });
       pump();
     },
     async settled() {

@@ -50,7 +50,7 @@ describe("transition", () => {
     { type: "succeed", attempt: 1, at },
     { type: "fail", attempt: 1, reason: "late", retry: true, at },
     { type: "requestCancel", at },
-    { type: "requeue", reason: "job lost" },
+    { type: "requeue", reason: "job lost", at },
     { type: "abandon", reason: "job lost", at },
   ])("refuses $type once the build has ended, keeping the one terminal state", (event) => {
     const done = run(started, { type: "succeed", attempt: 1, at });
@@ -105,7 +105,7 @@ describe("transition", () => {
   it.each<BuildEvent>([
     { type: "fail", attempt: 1, reason: "container stopped", retry: true, at },
     { type: "start", workerId: "w2", at },
-    { type: "requeue", reason: "job lost" },
+    { type: "requeue", reason: "job lost", at },
   ])("ends a build whose cancel was requested as CANCELED on $type", (event) => {
     const asked = run(started, { type: "requestCancel", at });
     expect(run(asked, event)).toMatchObject({ status: "CANCELED" });

@@ -38,7 +38,7 @@ export type BuildEvent =
   /** The worker stopped the attempt because a cancel was requested. */
   | { type: "canceled"; attempt: number; at: Date }
   /** The build's job is gone from the queue (e.g. Redis lost it) and it is queued again. */
-  | { type: "requeue"; reason: string }
+  | { type: "requeue"; reason: string; at: Date }
   /** The build's job is gone and it will not run again. */
   | { type: "abandon"; reason: string; at: Date };
 
@@ -120,7 +120,7 @@ export function transition(state: BuildState, event: BuildEvent): BuildTransitio
       return ended(state, "CANCELED", CANCELED_BY_USER, event.at);
     }
     case "requeue":
-      if (state.cancelRequestedAt) return ended(state, "CANCELED", CANCELED_BY_USER, new Date());
+      if (state.cancelRequestedAt) return ended(state, "CANCELED", CANCELED_BY_USER, event.at);
       return {
         ok: true,
         state: { ...state, status: "QUEUED", workerId: null, errorMessage: event.reason },
