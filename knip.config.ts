@@ -18,6 +18,8 @@ const config: KnipConfig = {
       // Declared for the bundle: esbuild keeps them external, and tooling/build-node-app.mjs
       // checks that the app resolves the versions the bundled @bbos/core imports.
       ignoreDependencies: ["ajv", "ajv-formats"],
+      // Debian's redis-server: the Redis restart test runs a private one.
+      ignoreBinaries: ["redis-server"],
     },
     "apps/web": {
       project: ["src/**/*.{ts,tsx}", "test/**/*.{ts,tsx}"],

@@ -1,7 +1,7 @@
 // What the builder image, the one image every recipe step runs in, is made of. It lives in code
 // so that the API (which puts the definition's hash into build cache keys) and the workers (which
 // make the image) agree without reading files; a changed definition is a new image and new keys.
-import { canonicalJson, sha256Hex } from "@bbos/core";
+import { canonicalJson, sha256Hex } from "@bbos/core/build";
 
 /**
  * The base image, made locally (no registry): `debootstrap --variant=minbase` of the release.

@@ -1,4 +1,4 @@
-import type { Recipe } from "@bbos/core";
+import type { Recipe } from "@bbos/core/build";
 
 /**
  * The recipes the platform offers (the API lists them, workers run them). The `debian` and

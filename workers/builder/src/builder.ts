@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 
 import type { ObjectStore, SigningKey } from "@bbos/artifacts";
-import type { Recipe } from "@bbos/core";
+import type { Recipe } from "@bbos/core/build";
 import type { Db } from "@bbos/db";
 import {
   createBuildChannels,

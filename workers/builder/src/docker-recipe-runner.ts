@@ -25,7 +25,7 @@ import {
   type Recipe,
   type RecipeOutput,
   type RecipePlan,
-} from "@bbos/core";
+} from "@bbos/core/build";
 import type { ArtifactInput, BuildWithConfigRow } from "@bbos/db";
 import { boardConfigSchemas, isBoardConfigSchemaId } from "@bbos/schemas";
 import type Docker from "dockerode";

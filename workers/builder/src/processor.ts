@@ -1,6 +1,6 @@
 import { UnrecoverableError } from "bullmq";
 
-import { isBuildId, transition } from "@bbos/core";
+import { isBuildId, transition } from "@bbos/core/build";
 import { changeBuild } from "@bbos/db";
 import { BUILD_RUN_JOB, parseBuildRunPayload, type BuildJob } from "@bbos/queue";
 

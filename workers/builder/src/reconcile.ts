@@ -2,7 +2,7 @@
 // restart without persistence, an eviction). Reconciliation looks at every build that has not
 // ended and makes sure something will end it: a build whose job is gone is queued again, and one
 // whose job failed without the build saying so (it stalled too often) is failed with the reason.
-import { transition, type BuildEvent } from "@bbos/core";
+import { transition, type BuildEvent } from "@bbos/core/build";
 import { changeBuild, listUnfinishedBuilds, type BuildRow, type Db } from "@bbos/db";
 import { enqueueBuild, type BuildQueue } from "@bbos/queue";
 import type { Logger } from "pino";

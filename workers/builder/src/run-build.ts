@@ -3,7 +3,7 @@
 // transaction (`changeBuild`), so a redelivered job or a late report never yields a second
 // terminal state or a second artifact set. BullMQ lives in `processor.ts`, Docker and storage
 // behind `RecipeRunner`.
-import { transition, type BuildEvent, type BuildId } from "@bbos/core";
+import { transition, type BuildEvent, type BuildId } from "@bbos/core/build";
 import {
   changeBuild,
   findBuildWithConfig,

@@ -35,9 +35,6 @@ export const SECRET_KEY = {
   checksum: 126,
 } as const;
 
-/** Public key, decoded: sig_alg(2) key_id(8) public key(32). */
-const PUBLIC_KEY_STRUCT_BYTES = 2 + KEY_ID_BYTES + PUBLIC_KEY_BYTES;
-
 /**
  * Longest comments minisign reads back: its line buffers are 1024 bytes (untrusted) and
  * 8192 bytes (trusted), holding the prefix, the comment, the newline and a NUL.

@@ -1,0 +1,29 @@
+// The build side of the core, importable without the config validator (and its Ajv): what
+// build workers need. `@bbos/core` re-exports all of it.
+export {
+  buildCacheKey,
+  estimateRemainingMs,
+  overallProgress,
+  type CacheKeyInput,
+  type EtaInput,
+} from "./build-plan.ts";
+export {
+  isTerminal,
+  transition,
+  type BuildEvent,
+  type BuildState,
+  type BuildStatus,
+  type BuildTransition,
+} from "./build-state.ts";
+export type {
+  Recipe,
+  RecipeInput,
+  RecipeOutput,
+  RecipePlan,
+  RecipeStage,
+  RecipeStep,
+} from "./recipe.ts";
+export { redactor, secretValues } from "./secret-values.ts";
+export { isBuildId, type BuildId } from "../ids.ts";
+export { canonicalJson } from "../canonical-json.ts";
+export { sha256Hex } from "../sha256-hex.ts";
