@@ -165,7 +165,8 @@ export async function shutdownWorker(
     logger.error({ err: error }, "worker close failed");
   });
 
-  if (await settlesWithin(closed, graceMs)) {
+  if (running.size === 0 || (await settlesWithin(closed, graceMs))) {
+    await closed;
     logger.info("worker closed; all running jobs finished");
     return "drained";
   }

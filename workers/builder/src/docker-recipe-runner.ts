@@ -325,15 +325,28 @@ function createLogArchive(log: BuildLogPort, redact: (line: string) => string): 
   const gzip = createGzip();
   const chunks: Buffer[] = [];
   gzip.on("data", (chunk: Buffer) => chunks.push(chunk));
+  // Lines go to gzip in batches of about 64 KiB: one write per line costs more CPU than the
+  // whole rest of the log path.
+  let batch: string[] = [];
+  let batchLength = 0;
+  const flushBatch = () => {
+    if (batch.length > 0) gzip.write(batch.join(""));
+    batch = [];
+    batchLength = 0;
+  };
   return {
     log: {
       append(raw, stream) {
         const text = redact(raw);
         log.append(text, stream);
-        gzip.write(text.endsWith("\n") ? text : `${text}\n`);
+        const line = text.endsWith("\n") ? text : `${text}\n`;
+        batch.push(line);
+        batchLength += line.length;
+        if (batchLength >= 64 * 1024) flushBatch();
       },
     },
     finish() {
+      flushBatch();
       const ended = new Promise<void>((resolve, reject) => {
         gzip.once("end", resolve);
         gzip.once("error", reject);

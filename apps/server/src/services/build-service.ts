@@ -13,6 +13,7 @@ import {
   transition,
   type BuildEvent,
   type BuildId,
+  type JsonObject,
   type Recipe,
   type ValidationResult,
 } from "@bbos/core";
@@ -102,7 +103,7 @@ export function createBuildService(options: BuildServiceOptions) {
     return build;
   }
 
-  function recipeFor(id: string, config: unknown): Recipe {
+  function recipeFor(id: string, config: JsonObject): Recipe {
     const recipe = recipes.get(id);
     if (!recipe) {
       const known = [...recipes.keys()].join(", ") || "none";
@@ -114,7 +115,7 @@ export function createBuildService(options: BuildServiceOptions) {
         },
       );
     }
-    const supported = recipe.supports(config as Parameters<Recipe["supports"]>[0]);
+    const supported = recipe.supports(config);
     if (!supported.ok) {
       throw new DomainError(
         "BAD_INPUT",
