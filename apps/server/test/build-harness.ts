@@ -5,6 +5,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import type { ObjectStore } from "@bbos/artifacts";
 import { createProject, type ProjectRow } from "@bbos/db";
 import { startBuilder, type RunningBuilder } from "@bbos/builder/builder";
 import { createDocker, ensureBuilderImage } from "@bbos/builder/docker";
@@ -44,9 +45,15 @@ export async function ensureTestBuilderImage(): Promise<void> {
   );
 }
 
-export async function startBuildInstallation(): Promise<BuildInstallation> {
+/** Starts a test installation; `store` replaces its file-system artifact store. */
+export async function startBuildInstallation(
+  options: { store?: ObjectStore } = {},
+): Promise<BuildInstallation> {
   const prefix = uniquePrefix();
-  const builds = await testBuildOptions();
+  const builds = {
+    ...(await testBuildOptions()),
+    ...(options.store ? { store: options.store } : {}),
+  };
   const server = await startTestServer({ redisPrefix: prefix, builds });
   const builder = await startBuilder({
     db: server.db,

@@ -137,6 +137,50 @@ function collectLog(buildId: string, after: number, stop: (lines: LogLineJson[])
   });
 }
 
+/**
+ * Follows `buildsUpdated` for the project; `until(buildId, status)` resolves with the statuses
+ * seen for that build once it reaches `status`.
+ */
+function collectProjectUpdates(projectId: string) {
+  const client = subscriptionClient(installation.server.url);
+  const seen: { id: string; status: string }[] = [];
+  const waiters: (() => void)[] = [];
+  let acknowledged: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (acknowledged = resolve));
+  client.on("connected", () => setTimeout(acknowledged, 200));
+  client.subscribe<{ buildsUpdated: { id: string; status: string } }>(
+    {
+      query: `subscription ($id: ID!) { buildsUpdated(projectId: $id) { id status } }`,
+      variables: { id: projectId },
+    },
+    {
+      next: ({ data }) => {
+        if (data) seen.push(data.buildsUpdated);
+        for (const waiter of waiters) waiter();
+      },
+      error: () => undefined,
+      complete: () => undefined,
+    },
+  );
+  return {
+    ready,
+    until: (buildId: string, status: string) =>
+      new Promise<string[]>((resolve) => {
+        const check = () => {
+          const statuses = seen
+            .filter((event) => event.id === buildId)
+            .map((event) => event.status);
+          if (statuses.includes(status)) {
+            void client.dispose();
+            resolve(statuses);
+          }
+        };
+        waiters.push(check);
+        check();
+      }),
+  };
+}
+
 /** Waits through `buildUpdated` until the build has ended; returns every status seen. */
 function untilEnded(buildId: string) {
   const client = subscriptionClient(installation.server.url);
@@ -176,11 +220,14 @@ describe("a build, from version to verified download", () => {
   it("runs in a container, streams its log resumably and publishes signed artifacts", async () => {
     const started = performance.now();
     versionId = await installation.saveVersion(config);
+    const projectEvents = collectProjectUpdates(installation.project.id);
+    await projectEvents.ready;
     const start = await startBuild({ versionId, recipe: "shell-test" });
+    // Without earlier builds of this board and recipe, the remaining time is unknown.
     expect(start).toMatchObject({
       reused: false,
       validation: { valid: true },
-      build: { status: "QUEUED" },
+      build: { status: "QUEUED", etaSeconds: null, queuePosition: 1 },
     });
     const buildId = present(start.build, "a build").id;
     expect(start.build?.reproduceCommand).toContain(versionId);
@@ -207,6 +254,10 @@ describe("a build, from version to verified download", () => {
 
     const statuses = await ended;
     expect(statuses.at(-1)).toMatchObject({ status: "SUCCEEDED", progress: 1 });
+    // The project's stream saw the same build go from QUEUED to SUCCEEDED.
+    const projectStatuses = await projectEvents.until(buildId, "SUCCEEDED");
+    expect(projectStatuses[0]).toBe("QUEUED");
+    expect(projectStatuses).toContain("RUNNING");
     expect(statuses.some((update) => update.status === "RUNNING" && update.stage === "image")).toBe(
       true,
     );
@@ -428,5 +479,84 @@ describe("cancel", () => {
       { id: buildId },
     );
     expect(again.body.errors?.[0]?.extensions).toMatchObject({ code: "CONFLICT" });
+
+    // Retrying an ended build starts a new one of the same version and recipe.
+    const retried = await graphql<{
+      retryBuild: { build: { id: string; status: string; retryOf: { id: string } } };
+    }>(
+      installation.server.url,
+      `
+        mutation ($id: ID!) {
+          retryBuild(input: { buildId: $id }) {
+            build {
+              id
+              status
+              retryOf {
+                id
+              }
+            }
+          }
+        }
+      `,
+      { id: buildId },
+    );
+    const retry = present(retried.body.data?.retryBuild.build, "a retried build");
+    expect(retry).toMatchObject({ status: "QUEUED", retryOf: { id: buildId } });
+    const stopped = untilEnded(retry.id);
+    await graphql(
+      installation.server.url,
+      `
+        mutation ($id: ID!) {
+          cancelBuild(input: { buildId: $id }) {
+            build {
+              status
+            }
+          }
+        }
+      `,
+      { id: retry.id },
+    );
+    expect((await stopped).at(-1)?.status).toBe("CANCELED");
+
+    // The project's builds, newest first, one page at a time.
+    const list = (after: string | null) =>
+      graphql<{
+        builds: {
+          totalCount: number;
+          edges: { cursor: string; node: { id: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      }>(
+        installation.server.url,
+        `
+          query ($p: ID!, $after: String) {
+            builds(projectId: $p, first: 1, after: $after, filter: { status: [CANCELED] }) {
+              totalCount
+              edges {
+                cursor
+                node {
+                  id
+                }
+              }
+              pageInfo {
+                hasNextPage
+                endCursor
+              }
+            }
+          }
+        `,
+        { p: installation.project.id, after },
+      );
+    const page1 = present((await list(null)).body.data?.builds, "a page");
+    expect(page1).toMatchObject({
+      totalCount: 2,
+      edges: [{ node: { id: retry.id } }],
+      pageInfo: { hasNextPage: true },
+    });
+    const page2 = present((await list(page1.pageInfo.endCursor)).body.data?.builds, "a page");
+    expect(page2).toMatchObject({
+      edges: [{ node: { id: buildId } }],
+      pageInfo: { hasNextPage: false },
+    });
   }, 120_000);
 });

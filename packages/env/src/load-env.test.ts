@@ -1,3 +1,5 @@
+import { resolve } from "node:path";
+
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 
@@ -18,6 +20,10 @@ describe("loadEnv", () => {
       LOG_LEVEL: "info",
       REDIS_URL: "redis://127.0.0.1:6379",
       REDIS_PREFIX: "bbos",
+      // Relative to the working directory, made absolute.
+      DATA_DIR: resolve("data"),
+      S3_REGION: "us-east-1",
+      S3_FORCE_PATH_STYLE: false,
       PORT: 4000,
       DATABASE_URL: "postgres://x/y",
     });
