@@ -1,7 +1,10 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
-/** The API server (apps/server) serves GraphQL over HTTP and graphql-ws, plus the Yjs endpoint. */
+/**
+ * The API server (apps/server) serves GraphQL over HTTP and graphql-ws, the Yjs endpoint,
+ * artifact downloads and the signing key.
+ */
 const apiOrigin = "http://127.0.0.1:4000";
 
 export default defineConfig({
@@ -13,6 +16,8 @@ export default defineConfig({
       "/collab": { target: apiOrigin, ws: true },
       "/healthz": { target: apiOrigin },
       "/readyz": { target: apiOrigin },
+      "/artifacts": { target: apiOrigin },
+      "/.well-known/bbos": { target: apiOrigin },
     },
   },
   build: { outDir: "dist" },

@@ -27,6 +27,24 @@ describe("StatusBar", () => {
     expect(await screen.findByText("API: ok · v0.1.0")).toBeTruthy();
   });
 
+  it("links the artifact signing key and flags a development key", async () => {
+    stubGraphQL((query) =>
+      query.includes("signingKey")
+        ? {
+            data: {
+              signingKey: { keyId: "1F2E3D4C5B6A7980", publicKey: "RWQ…", development: true },
+            },
+          }
+        : { data: { health: { status: "OK", version: "0.1.0" } } },
+    );
+
+    renderWithQuery(<StatusBar />);
+
+    const link = await screen.findByText("Signing key 1F2E3D4C5B6A7980 (development)");
+    expect(link.getAttribute("href")).toBe("/.well-known/bbos/minisign.pub");
+    expect(link.getAttribute("title")).toContain("SIGNING_KEY_FILE");
+  });
+
   it("says the API is unreachable when the health query fails", async () => {
     vi.stubGlobal(
       "fetch",

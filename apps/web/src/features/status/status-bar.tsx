@@ -2,14 +2,35 @@ import { useQuery } from "@tanstack/react-query";
 
 import { useServerTime } from "../live/use-server-time";
 import { healthQueryOptions } from "./health-operations";
+import { PUBLIC_KEY_URL, signingKeyQueryOptions } from "./signing-key-operations";
 
-/** Bottom strip: API health (polled over HTTP) and the server clock (pushed over graphql-ws). */
+/**
+ * Bottom strip: API health (polled over HTTP), the server clock (pushed over graphql-ws) and the
+ * key that signs artifacts.
+ */
 export function StatusBar() {
   return (
     <footer className="status-bar" aria-label="Status">
       <ApiHealth />
       <ServerClock />
+      <SigningKey />
     </footer>
+  );
+}
+
+function SigningKey() {
+  const key = useQuery(signingKeyQueryOptions());
+  if (!key.data) return null;
+  const { keyId, publicKey, development } = key.data;
+  return (
+    <a
+      className={`status-bar__item ${development ? "status-bar__item--bad" : ""}`}
+      href={PUBLIC_KEY_URL}
+      title={`minisign public key ${publicKey}${development ? " (a generated development key: set SIGNING_KEY_FILE)" : ""}`}
+    >
+      Signing key {keyId}
+      {development ? " (development)" : ""}
+    </a>
   );
 }
 
