@@ -17,6 +17,7 @@ export default defineConfig({
       "/healthz": { target: apiOrigin },
       "/readyz": { target: apiOrigin },
       "/artifacts": { target: apiOrigin },
+      "/builds": { target: apiOrigin },
       "/.well-known/bbos": { target: apiOrigin },
     },
   },

@@ -24,6 +24,8 @@ export interface BuildInstallation extends AsyncDisposable {
   server: TestServer;
   builder: RunningBuilder;
   project: ProjectRow;
+  /** Where the worker makes each build's work directory. */
+  workRoot: string;
   /** Imports `config` as a new board and saves it as a version; returns the version id. */
   saveVersion(config: object): Promise<string>;
   close(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startBuildInstallation(
     ...(options.store ? { store: options.store } : {}),
   };
   const server = await startTestServer({ redisPrefix: prefix, builds });
+  const workRoot = await mkdtemp(join(tmpdir(), "bbos-work-"));
   const builder = await startBuilder({
     db: server.db,
     redisUrl: testRedisUrl(),
@@ -63,7 +66,7 @@ export async function startBuildInstallation(
     recipes: testRecipes,
     store: builds.store,
     signingKey: builds.signingKey,
-    workRoot: await mkdtemp(join(tmpdir(), "bbos-work-")),
+    workRoot,
     concurrency: 2,
     limits: { cpus: 1, memoryBytes: 512 * 1024 * 1024 },
     timeoutMs: 10 * 60_000,
@@ -86,6 +89,7 @@ export async function startBuildInstallation(
     server,
     builder,
     project,
+    workRoot,
     async saveVersion(config) {
       boards += 1;
       const imported = await graphql<{ importBoard: { board: { id: string } | null } }>(

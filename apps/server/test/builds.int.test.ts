@@ -2,7 +2,7 @@
 // version is built by a worker in a container, its log followed live and resumed from a cursor,
 // its signed artifacts downloaded and checked with the real sha256sum and minisign.
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -29,6 +29,7 @@ const config = {
   os: { release: "bookworm", branch: "current", variant: "minimal" },
   system: { hostname: "build-e2e", ssh: { enabled: false } },
   network: { wifi: { ssid: "lab", psk: PSK, country: "DE" } },
+  image: { compression: "zstd" },
   build: { recipe: "debian" },
 };
 
@@ -327,6 +328,24 @@ describe("a build, from version to verified download", () => {
     expect(archived).toContain("\u001b[32mpreparing build-e2e\u001b[0m\n");
     expect(archived).toContain("psk is [redacted]");
     expect(archived).not.toContain(PSK);
+
+    // The same log, raw, for a browser or curl.
+    const { body: withLog } = await graphql<{ build: { logUrl: string | null } }>(
+      installation.server.url,
+      `
+        query ($id: ID!) {
+          build(id: $id) {
+            logUrl
+          }
+        }
+      `,
+      { id: built.id },
+    );
+    const raw = await fetch(
+      new URL(present(withLog.data?.build.logUrl, "a log URL"), installation.server.url),
+    );
+    expect(raw.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(await raw.text()).toBe(archived);
   });
 
   it("serves a byte range of an artifact", async () => {
@@ -389,6 +408,8 @@ describe("a build, from version to verified download", () => {
     const fresh = await startBuild({ versionId, recipe: "shell-test" });
     expect(fresh.reused).toBe(false);
     await untilEnded(present(fresh.build, "a build").id);
+    // Every build's work directory is gone once it has ended.
+    expect(await readdir(installation.workRoot)).toEqual([]);
   }, 300_000);
 
   it("refuses an invalid config with the issue list and starts nothing", async () => {

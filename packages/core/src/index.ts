@@ -1,27 +1,6 @@
-export {
-  buildCacheKey,
-  estimateRemainingMs,
-  overallProgress,
-  type CacheKeyInput,
-  type EtaInput,
-} from "./build/build-plan.ts";
-export {
-  isTerminal,
-  transition,
-  type BuildEvent,
-  type BuildState,
-  type BuildStatus,
-  type BuildTransition,
-} from "./build/build-state.ts";
-export type {
-  Recipe,
-  RecipeInput,
-  RecipeOutput,
-  RecipePlan,
-  RecipeStage,
-  RecipeStep,
-} from "./build/recipe.ts";
-export { redactor, secretValues } from "./build/secret-values.ts";
+// The build side (state machine, recipe port, cache key, progress, secrets), also importable
+// alone as `@bbos/core/build`.
+export * from "./build/index.ts";
 export { canonicalJson } from "./canonical-json.ts";
 export { createConfigAjv } from "./config-ajv.ts";
 export type {

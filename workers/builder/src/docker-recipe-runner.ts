@@ -22,9 +22,13 @@ import {
   overallProgress,
   redactor,
   secretValues,
+  withImageCompression,
+  type ImageCompression,
+  type JsonObject,
   type Recipe,
   type RecipeOutput,
   type RecipePlan,
+  type RecipeStage,
 } from "@bbos/core/build";
 import type { ArtifactInput, BuildWithConfigRow } from "@bbos/db";
 import { boardConfigSchemas, isBoardConfigSchemaId } from "@bbos/schemas";
@@ -84,19 +88,23 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
       const workDir = await mkdtemp(join(options.workRoot, `${build.id}-${build.attempt}-`));
       try {
         await mkdir(join(workDir, "out"));
-        const plan = recipe.plan({
-          config: build.config,
-          contentHash: build.contentHash,
-          sourceDateEpoch: Math.floor(build.versionCreatedAt.getTime() / 1000),
-        });
+        const { plan, stages } = withImageCompression(
+          recipe.plan({
+            config: build.config,
+            contentHash: build.contentHash,
+            sourceDateEpoch: Math.floor(build.versionCreatedAt.getTime() / 1000),
+          }),
+          recipe.stages,
+          compressionOf(build.config),
+        );
         const startedOn = new Date();
-        const stages = await runSteps(options, recipe, plan, build, image.tag, workDir, logged);
+        const timings = await runSteps(options, stages, plan, build, image.tag, workDir, logged);
         const finishedOn = new Date();
         return await publish(options, recipe, plan, build, workDir, archive, {
           builderImage: image,
           startedOn,
           finishedOn,
-          stages,
+          stages: timings,
           log: logged.log,
         });
       } finally {
@@ -110,9 +118,17 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
   };
 }
 
+/** The config's `image.compression`, or the schema's default. */
+function compressionOf(config: JsonObject): ImageCompression {
+  const image = config.image;
+  const value =
+    image && typeof image === "object" && !Array.isArray(image) ? image.compression : undefined;
+  return value === "zstd" || value === "none" ? value : "xz";
+}
+
 async function runSteps(
   options: DockerRecipeRunnerOptions,
-  recipe: Recipe,
+  stages: readonly RecipeStage[],
   plan: RecipePlan,
   build: BuildWithConfigRow,
   image: string,
@@ -121,9 +137,9 @@ async function runSteps(
 ): Promise<StageTiming[]> {
   const timings: StageTiming[] = [];
   for (const step of plan.steps) {
-    const title = recipe.stages.find((stage) => stage.id === step.stage)?.title ?? step.stage;
+    const title = stages.find((stage) => stage.id === step.stage)?.title ?? step.stage;
     log.append(`==> ${title}`, "sys");
-    progress.report(step.stage, overallProgress(recipe.stages, step.stage, 0));
+    progress.report(step.stage, overallProgress(stages, step.stage, 0));
     const startedOn = new Date().toISOString();
     const result = await runContainer(
       options.docker,
@@ -148,10 +164,7 @@ async function runSteps(
         onLine: (line, stream) => {
           const marker = stream === "stdout" ? PROGRESS_LINE.exec(line) : null;
           if (marker) {
-            progress.report(
-              step.stage,
-              overallProgress(recipe.stages, step.stage, Number(marker[1])),
-            );
+            progress.report(step.stage, overallProgress(stages, step.stage, Number(marker[1])));
           } else {
             log.append(line, stream === "stdout" ? "out" : "err");
           }
@@ -162,7 +175,7 @@ async function runSteps(
     if (result.exitCode !== 0) {
       throw new PermanentBuildError(`stage "${title}" failed with exit code ${result.exitCode}`);
     }
-    progress.report(step.stage, overallProgress(recipe.stages, step.stage, 1));
+    progress.report(step.stage, overallProgress(stages, step.stage, 1));
   }
   await assertOutput(workDir, plan.image);
   if (plan.manifest) await assertOutput(workDir, plan.manifest);

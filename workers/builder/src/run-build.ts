@@ -102,8 +102,7 @@ export async function runBuild(buildId: BuildId, ports: RunBuildPorts): Promise<
 
   const build = await findBuildWithConfig(ports.db, buildId);
   if (!build) throw new PermanentBuildError(`build ${buildId} does not exist`);
-  const opened = await ports.logs.open(build);
-  const log: BuildLogPort = { append: (text, stream) => opened.append(text, stream) };
+  const log = await ports.logs.open(build);
   const timeout = AbortSignal.timeout(ports.timeoutMs);
   const signal = AbortSignal.any([ports.jobSignal, ports.cancelSignal, timeout]);
   const progress = throttledProgress((stage, fraction) =>
@@ -162,7 +161,7 @@ export async function runBuild(buildId: BuildId, ports: RunBuildPorts): Promise<
       ? error
       : new PermanentBuildError(reason, { cause: error });
   } finally {
-    await opened.close(ended);
+    await log.close(ended);
   }
 }
 

@@ -2,24 +2,24 @@
 // here) and the public signing key. A download is authorised like `build(id)`: members of the
 // build's project only; anyone else gets 404, as for an artifact that does not exist.
 import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
 
 import { Router, type Request, type Response } from "express";
 import type { IncomingMessage } from "node:http";
 
 import { attachmentContentDisposition, type ObjectStore } from "@bbos/artifacts";
-import { can } from "@bbos/core";
-import { findArtifactForUser, type Db, type UserRow } from "@bbos/db";
+import { can, isBuildId } from "@bbos/core";
+import {
+  findArtifactForUser,
+  findBuildForUser,
+  listArtifacts,
+  type Db,
+  type UserRow,
+} from "@bbos/db";
 
 import type { Logger } from "../logger.ts";
+import { PUBLIC_KEY_PATH } from "./artifact-paths.ts";
 import type { SigningKeyInfo } from "../services/create-services.ts";
-
-/** Where the public key is served; the UI and the README point here. */
-const PUBLIC_KEY_PATH = "/.well-known/bbos/minisign.pub";
-
-/** The path that streams an artifact: `/artifacts/<id>/<file name>`. */
-export function artifactPath(artifact: { id: string; name: string }): string {
-  return `/artifacts/${artifact.id}/${encodeURIComponent(artifact.name)}`;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,6 +83,32 @@ export function artifactRoutes(deps: {
       });
     },
   );
+
+  router.get("/builds/:id/log.txt", async (req: Request<{ id: string }>, res: Response) => {
+    const viewer = await deps.resolveViewer(req);
+    if (!viewer) return void res.status(401).type("text/plain").send("Sign in first.\n");
+    const build = isBuildId(req.params.id)
+      ? await findBuildForUser(deps.db, req.params.id, viewer.id)
+      : null;
+    const archive =
+      build && can(build.role, "project.read")
+        ? (await listArtifacts(deps.db, build.id)).find((artifact) => artifact.kind === "LOG")
+        : undefined;
+    if (!archive) {
+      return void res
+        .status(404)
+        .type("text/plain")
+        .send(
+          "No archived log: no such build, it has not ended successfully, or you are not a member.\n",
+        );
+    }
+    res.type("text/plain; charset=utf-8");
+    res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
+    const body = await deps.store.read(archive.storageKey);
+    await pipeline(body, createGunzip(), res).catch((error: unknown) => {
+      if (!res.destroyed) deps.log.warn({ err: error, buildId: build?.id }, "log download failed");
+    });
+  });
 
   return router;
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { buildCacheKey, estimateRemainingMs, overallProgress } from "./build-plan.ts";
+import {
+  buildCacheKey,
+  estimateRemainingMs,
+  overallProgress,
+  withImageCompression,
+} from "./build-plan.ts";
 
 const key = {
   contentHash: "a".repeat(64),
@@ -66,5 +71,42 @@ describe("estimateRemainingMs", () => {
     expect(estimateRemainingMs({ historyMs: [10_000], elapsedMs: 20_000, progress: 0.8 })).toBe(
       5_000,
     );
+  });
+});
+
+describe("withImageCompression", () => {
+  const plan = {
+    steps: [
+      { stage: "image", network: "none" as const, capabilities: [], env: {}, script: "true" },
+    ],
+    image: { path: "disk.img", name: "bbos.img", contentType: "application/octet-stream" },
+    manifest: null,
+  };
+  const stages = [{ id: "image", title: "Image", weight: 9 }];
+
+  it("adds an offline step and a stage that compress the raw image, xz by default", () => {
+    const compressed = withImageCompression(plan, stages);
+    expect(compressed.plan.image).toEqual({
+      path: "disk.img.xz",
+      name: "bbos.img.xz",
+      contentType: "application/x-xz",
+    });
+    const step = compressed.plan.steps.at(-1);
+    expect(step).toMatchObject({
+      stage: "compress",
+      network: "none",
+      env: { IMAGE: "out/disk.img", COMPRESSED: "out/disk.img.xz" },
+    });
+    expect(step?.script).toContain('xz -q -T0 -6 -c -- "$IMAGE"');
+    expect(compressed.stages).toEqual([
+      ...stages,
+      { id: "compress", title: "Compress (xz)", weight: 1 },
+    ]);
+    expect(overallProgress(compressed.stages, "image", 1)).toBeCloseTo(0.9);
+  });
+
+  it("names zstd images .zst and leaves uncompressed plans alone", () => {
+    expect(withImageCompression(plan, stages, "zstd").plan.image.name).toBe("bbos.img.zst");
+    expect(withImageCompression(plan, stages, "none")).toEqual({ plan, stages });
   });
 });

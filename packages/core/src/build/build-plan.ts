@@ -1,7 +1,7 @@
 // Pure figures of a build: its cache key, its overall progress and its remaining time.
 import { canonicalJson } from "../canonical-json.ts";
 import { sha256Hex } from "../sha256-hex.ts";
-import type { RecipeStage } from "./recipe.ts";
+import type { RecipeOutput, RecipePlan, RecipeStage } from "./recipe.ts";
 
 /** Everything a build's output depends on; equal inputs give an equal cache key. */
 export interface CacheKeyInput {
@@ -70,4 +70,61 @@ export function estimateRemainingMs({ historyMs, elapsedMs, progress }: EtaInput
   if (elapsedMs < median) return Math.round(median - elapsedMs);
   if (progress <= 0 || progress >= 1) return 0;
   return Math.round((elapsedMs * (1 - progress)) / progress);
+}
+
+/** How the downloadable image is compressed (`image.compression` of a board config). */
+export type ImageCompression = "xz" | "zstd" | "none";
+
+/** The stage id of the compression step {@link withImageCompression} adds. */
+const COMPRESS_STAGE = "compress";
+
+const COMPRESSORS = {
+  // -T0: all cores; both tools write the same bytes for the same input, level and version.
+  xz: { extension: ".xz", contentType: "application/x-xz", command: 'xz -q -T0 -6 -c -- "$IMAGE"' },
+  zstd: {
+    extension: ".zst",
+    contentType: "application/zstd",
+    command: 'zstd -q -T0 -12 -c -- "$IMAGE"',
+  },
+} as const;
+
+/**
+ * The plan with one more step that compresses its raw image as the config asks (`xz`, the
+ * schema's default, `zstd`, or `none`), without network, and the stages with one more for it
+ * (a tenth of the expected time); the image output becomes the compressed file. Recipes write
+ * raw images and leave compression to this.
+ */
+export function withImageCompression(
+  plan: RecipePlan,
+  stages: readonly RecipeStage[],
+  compression: ImageCompression = "xz",
+): { plan: RecipePlan; stages: readonly RecipeStage[] } {
+  if (compression === "none") return { plan, stages };
+  const compressor = COMPRESSORS[compression];
+  const image: RecipeOutput = {
+    path: plan.image.path + compressor.extension,
+    name: plan.image.name + compressor.extension,
+    contentType: compressor.contentType,
+  };
+  const total = stages.reduce((sum, stage) => sum + stage.weight, 0);
+  return {
+    plan: {
+      ...plan,
+      steps: [
+        ...plan.steps,
+        {
+          stage: COMPRESS_STAGE,
+          network: "none",
+          capabilities: [],
+          env: { IMAGE: `out/${plan.image.path}`, COMPRESSED: `out/${image.path}` },
+          script: `${compressor.command} > "$COMPRESSED"\nrm -- "$IMAGE"`,
+        },
+      ],
+      image,
+    },
+    stages: [
+      ...stages,
+      { id: COMPRESS_STAGE, title: `Compress (${compression})`, weight: total > 0 ? total / 9 : 1 },
+    ],
+  };
 }

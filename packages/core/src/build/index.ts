@@ -4,8 +4,10 @@ export {
   buildCacheKey,
   estimateRemainingMs,
   overallProgress,
+  withImageCompression,
   type CacheKeyInput,
   type EtaInput,
+  type ImageCompression,
 } from "./build-plan.ts";
 export {
   isTerminal,
@@ -25,5 +27,6 @@ export type {
 } from "./recipe.ts";
 export { redactor, secretValues } from "./secret-values.ts";
 export { isBuildId, type BuildId } from "../ids.ts";
+export type { JsonObject, JsonValue } from "../safe-json.ts";
 export { canonicalJson } from "../canonical-json.ts";
 export { sha256Hex } from "../sha256-hex.ts";

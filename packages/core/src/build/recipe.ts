@@ -47,7 +47,10 @@ export interface RecipeOutput {
 /** How a recipe builds one config. */
 export interface RecipePlan {
   readonly steps: readonly RecipeStep[];
-  /** The disk image, compressed as the config asks. */
+  /**
+   * The raw disk image. The orchestration compresses it as the config asks
+   * (`withImageCompression`), so recipes never do.
+   */
   readonly image: RecipeOutput;
   /** The installed package list (`dpkg-query` output), when the recipe makes one. */
   readonly manifest: RecipeOutput | null;

@@ -10,6 +10,7 @@ import type {
   QueryResolvers,
   SubscriptionResolvers,
 } from "../../../generated/graphql.ts";
+import { buildLogPath } from "../../http/artifact-paths.ts";
 import { abortableIterator } from "../abortable-iterator.ts";
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE } from "../connection.ts";
 import type { ResolversFor } from "../resolvers-for.ts";
@@ -106,6 +107,10 @@ export const Build = {
   retryOf: (build, _, { services }) => services.builds.retryOf(build),
   requestedBy: (build, _, { services }) => services.builds.requestedBy(build),
   artifacts: (build, _, { services }) => services.builds.artifacts(build),
+  logUrl: async (build, _, { services }) =>
+    (await services.builds.artifacts(build)).some((artifact) => artifact.kind === "LOG")
+      ? buildLogPath(build.id)
+      : null,
 } satisfies ResolversFor<BuildResolvers, BuildRow>;
 
 export const Artifact = {
