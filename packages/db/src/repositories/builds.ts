@@ -207,7 +207,11 @@ export async function listBuilds(
 }
 
 /** How many of the project's builds match `filter`. */
-export function countBuilds(db: DbClient, projectId: ProjectId, filter: BuildFilter = {}): Promise<number> {
+export function countBuilds(
+  db: DbClient,
+  projectId: ProjectId,
+  filter: BuildFilter = {},
+): Promise<number> {
   return db.build.count({ where: buildWhere(projectId, filter) });
 }
 
