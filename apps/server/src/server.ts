@@ -17,6 +17,7 @@ import { pinoHttp } from "pino-http";
 
 import {
   encodePublicKeyFile,
+  keyIdHex,
   publicKeyLine,
   type ObjectStore,
   type SigningKey,
@@ -244,7 +245,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
 function signingKeyInfo({ signingKey, developmentKey }: BuildOptions): SigningKeyInfo {
   return {
-    keyId: signingKey.keyId.toString("hex").toUpperCase(),
+    keyId: keyIdHex(signingKey),
     publicKey: publicKeyLine(signingKey),
     publicKeyFile: encodePublicKeyFile(signingKey),
     development: developmentKey,

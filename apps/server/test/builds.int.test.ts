@@ -301,7 +301,9 @@ describe("a build, from version to verified download", () => {
     const wellKnown = await fetch(
       new URL("/.well-known/bbos/minisign.pub", installation.server.url),
     );
-    const { publicKeyFile } = present(body.data?.signingKey, "the signing key");
+    const { publicKeyFile, keyId } = present(body.data?.signingKey, "the signing key");
+    // The key id reads as minisign writes it, in the public key file's comment.
+    expect(publicKeyFile).toContain(`minisign public key ${keyId}`);
     expect(await wellKnown.text()).toBe(publicKeyFile);
     await writeFile(join(dir, "bbos.pub"), publicKeyFile);
 

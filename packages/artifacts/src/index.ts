@@ -10,7 +10,7 @@ export { attachmentContentDisposition } from "./storage/content-disposition.ts";
 export { createFileObjectStore, type FileObjectStoreOptions } from "./storage/file-object-store.ts";
 export type { S3ObjectStore, S3ObjectStoreOptions } from "./storage/s3-object-store.ts";
 
-export { generateSigningKey, type SigningKey } from "./signing/signing-key.ts";
+export { generateSigningKey, keyIdHex, type SigningKey } from "./signing/signing-key.ts";
 export { encodePublicKeyFile, publicKeyLine } from "./signing/public-key-file.ts";
 export { signPrehashed, type SignatureOptions } from "./signing/sign.ts";
 export type { LoadSigningKeyOptions } from "./signing/load-signing-key.ts";
