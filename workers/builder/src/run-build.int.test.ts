@@ -309,6 +309,31 @@ describe("runBuild", () => {
     expect(logs.closesOf(build.id)).toEqual([true]);
   });
 
+  it("finds a cancel request on the build row when no message arrives", async () => {
+    const build = await makeBuild();
+    const started = deferred();
+    const { ports } = portsFor(
+      testRunner(async (_build, { signal }) => {
+        started.resolve();
+        await aborted(signal);
+        throw new Error("container stopped");
+      }),
+      { cancelPollMs: 100 },
+    );
+
+    const run = runBuild(build.id, ports);
+    await started.promise;
+    // The API records the request; its pub/sub message is lost (nothing aborts cancelSignal).
+    const asked = performance.now();
+    await apply(build.id, { type: "requestCancel", at: new Date() });
+
+    expect(await run).toBe("canceled");
+    console.log(
+      `cancel found on the row after ${Math.round(performance.now() - asked)} ms (poll 100 ms)`,
+    );
+    expect(await getBuild(build.id)).toMatchObject({ status: "CANCELED" });
+  });
+
   it("records nothing and throws 'build released' when the job signal aborts (shutdown)", async () => {
     const build = await makeBuild();
     const job = new AbortController();

@@ -6,6 +6,7 @@
 import { transition, type BuildEvent, type BuildId } from "@bbos/core/build";
 import {
   changeBuild,
+  findBuild,
   findBuildWithConfig,
   type ArtifactInput,
   type BuildChange,
@@ -69,6 +70,11 @@ export interface RunBuildPorts {
   cancelSignal: AbortSignal;
   /** Longest a build may run. */
   timeoutMs: number;
+  /**
+   * How often the running build's row is read for a cancel request, in case the pub/sub
+   * message (at most once) did not arrive. @defaultValue 5000
+   */
+  cancelPollMs?: number;
   /** Whether BullMQ runs the job again if this attempt fails with a transient error. */
   willRetry: boolean;
   now?: () => Date;
@@ -104,7 +110,17 @@ export async function runBuild(buildId: BuildId, ports: RunBuildPorts): Promise<
   if (!build) throw new PermanentBuildError(`build ${buildId} does not exist`);
   const log = await ports.logs.open(build);
   const timeout = AbortSignal.timeout(ports.timeoutMs);
-  const signal = AbortSignal.any([ports.jobSignal, ports.cancelSignal, timeout]);
+  // A cancel arrives over pub/sub (fast, at most once) or is found on the row (a safety net).
+  const cancelFound = new AbortController();
+  const cancelPoll = setInterval(() => {
+    findBuild(ports.db, buildId).then(
+      (row) => row?.cancelRequestedAt && cancelFound.abort(new Error("canceled by request")),
+      () => undefined, // Unreadable for now; the next poll or the message still cancels.
+    );
+  }, ports.cancelPollMs ?? 5_000);
+  cancelPoll.unref();
+  const cancelSignal = AbortSignal.any([ports.cancelSignal, cancelFound.signal]);
+  const signal = AbortSignal.any([ports.jobSignal, cancelSignal, timeout]);
   const progress = throttledProgress((stage, fraction) =>
     change({ type: "progress", attempt, stage, progress: fraction }),
   );
@@ -130,11 +146,11 @@ export async function runBuild(buildId: BuildId, ports: RunBuildPorts): Promise<
     return "succeeded";
   } catch (error) {
     await progress.settled();
-    if (ports.jobSignal.aborted && !ports.cancelSignal.aborted && !timeout.aborted) {
+    if (ports.jobSignal.aborted && !cancelSignal.aborted && !timeout.aborted) {
       log.append("worker shutting down: the build goes back to the queue", "sys");
       throw new Error("build released: the worker is shutting down", { cause: error });
     }
-    if (ports.cancelSignal.aborted) {
+    if (cancelSignal.aborted) {
       const canceled = await change({ type: "canceled", attempt, at: now() });
       if (!canceled?.ok) return discarded(canceled);
       ended = true;
@@ -161,6 +177,7 @@ export async function runBuild(buildId: BuildId, ports: RunBuildPorts): Promise<
       ? error
       : new PermanentBuildError(reason, { cause: error });
   } finally {
+    clearInterval(cancelPoll);
     await log.close(ended);
   }
 }
