@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 
+import { canonicalJson } from "@bbos/core/build";
+
 import { ArtifactError } from "../errors.ts";
-import { canonicalJson } from "./internal/canonical-json.ts";
 import {
   BBOS_BUILD_TYPE,
   provenanceStatement,
@@ -195,17 +196,5 @@ describe("serializeStatement", () => {
     expect(serializeStatement(statement)).toContain(
       `"resolvedDependencies":[{"digest":{"sha256":"${hex("d")}"},"name":"builder-image"}]`,
     );
-  });
-});
-
-describe("canonicalJson", () => {
-  it("sorts keys by UTF-16 code units and keeps array order", () => {
-    expect(canonicalJson({ b: [3, 1, { d: 1, c: 2 }], a: "x", é: null, Z: true })).toBe(
-      '{"Z":true,"a":"x","b":[3,1,{"c":2,"d":1}],"é":null}',
-    );
-  });
-
-  it.each([NaN, Infinity, () => 1, 10n, new Date(0), [undefined]])("refuses %s", (value) => {
-    expect(() => canonicalJson(value)).toThrow(ArtifactError);
   });
 });

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 
+import { canonicalJson } from "@bbos/core/build";
+
 import { ArtifactError } from "../errors.ts";
-import { canonicalJson } from "./internal/canonical-json.ts";
 
 /** `buildDefinition.buildType` of BBOS builds: what the parameters below mean. */
 export const BBOS_BUILD_TYPE = "https://bbos.dev/build/v1";
