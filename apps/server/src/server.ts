@@ -25,6 +25,7 @@ import {
 import { defaultConfigValidator, type ConfigValidator, type Recipe } from "@bbos/core";
 import type { Db } from "@bbos/db";
 import { createBuildChannels, createBuildLogFollower, createBuildQueue } from "@bbos/queue";
+import { buildKeyPrefix } from "@bbos/recipes";
 
 import type { AuthOptions } from "./auth/auth-options.ts";
 import { authRoutes } from "./auth/auth-routes.ts";
@@ -178,7 +179,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           filename: artifact.name,
         })) ?? artifactPath(artifact),
       deleteStored: async (buildId) => {
-        await store.deletePrefix(`builds/${buildId}/`);
+        await store.deletePrefix(buildKeyPrefix(buildId));
       },
     },
   });

@@ -8,3 +8,4 @@ export {
   type BuilderImageDefinition,
 } from "./builder-image-definition.ts";
 export { productRecipes } from "./product-recipes.ts";
+export { attemptKeyPrefix, buildKeyPrefix } from "./artifact-keys.ts";

@@ -31,6 +31,7 @@ import {
   type RecipeStage,
 } from "@bbos/core/build";
 import type { ArtifactInput, BuildWithConfigRow } from "@bbos/db";
+import { attemptKeyPrefix } from "@bbos/recipes";
 import { boardConfigSchemas, isBoardConfigSchemaId } from "@bbos/schemas";
 import type Docker from "dockerode";
 
@@ -112,7 +113,12 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
       }
     },
     async discard(artifacts) {
-      const prefixes = new Set(artifacts.map((artifact) => attemptPrefixOf(artifact.storageKey)));
+      // Every key is `<attempt prefix><name>` with a name without slashes.
+      const prefixes = new Set(
+        artifacts.map((artifact) =>
+          artifact.storageKey.slice(0, artifact.storageKey.lastIndexOf("/") + 1),
+        ),
+      );
       for (const prefix of prefixes) await store.deletePrefix(prefix);
     },
   };
@@ -197,15 +203,6 @@ interface PublishContext {
   log: BuildLogPort;
 }
 
-/** Storage keys of one attempt: `builds/<build id>/<attempt>/<name>`. */
-function attemptPrefix(build: BuildWithConfigRow): string {
-  return `builds/${build.id}/${build.attempt}/`;
-}
-
-function attemptPrefixOf(storageKey: string): string {
-  return storageKey.split("/").slice(0, 3).join("/") + "/";
-}
-
 async function publish(
   options: DockerRecipeRunnerOptions,
   recipe: Recipe,
@@ -216,7 +213,7 @@ async function publish(
   context: PublishContext,
 ): Promise<ArtifactInput[]> {
   const { store, signingKey } = options;
-  const prefix = attemptPrefix(build);
+  const prefix = attemptKeyPrefix(build.id, build.attempt);
   const artifacts: ArtifactInput[] = [];
   const put = async (
     kind: ArtifactInput["kind"],
