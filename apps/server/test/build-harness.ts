@@ -26,6 +26,8 @@ export interface BuildInstallation extends AsyncDisposable {
   project: ProjectRow;
   /** Where the worker makes each build's work directory. */
   workRoot: string;
+  /** Where the worker stores artifacts. */
+  store: ObjectStore;
   /** Imports `config` as a new board and saves it as a version; returns the version id. */
   saveVersion(config: object): Promise<string>;
   close(): Promise<void>;
@@ -90,6 +92,7 @@ export async function startBuildInstallation(
     builder,
     project,
     workRoot,
+    store: builds.store,
     async saveVersion(config) {
       boards += 1;
       const imported = await graphql<{ importBoard: { board: { id: string } | null } }>(

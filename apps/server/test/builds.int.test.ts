@@ -11,8 +11,8 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createDocker, LABEL_BUILD_ID } from "@bbos/builder/docker";
-import type { ConfigVersionId } from "@bbos/core";
-import { createConfigVersion, findVersionsById } from "@bbos/db";
+import type { BuildId, ConfigVersionId } from "@bbos/core";
+import { createConfigVersion, findVersionsById, listArtifacts } from "@bbos/db";
 
 import {
   ensureTestBuilderImage,
@@ -380,7 +380,15 @@ describe("a build, from version to verified download", () => {
     await untilEnded(rebuilt.id);
     expect(await readBuild(rebuilt.id)).toMatchObject({ status: "SUCCEEDED" });
 
-    // Once both builds' artifacts are deleted, the next request builds again.
+    // Once both builds' artifacts are deleted, files included, the next request builds again.
+    const storageKeys = (
+      await Promise.all(
+        [built.id, rebuilt.id].map((id) => listArtifacts(installation.server.db, id as BuildId)),
+      )
+    )
+      .flat()
+      .map((artifact) => artifact.storageKey);
+    expect(storageKeys).toHaveLength(16);
     for (const id of [built.id, rebuilt.id]) {
       const { body } = await graphql<{
         deleteBuildArtifacts: { deletedCount: number; build: { artifacts: unknown[] } };
@@ -407,6 +415,7 @@ describe("a build, from version to verified download", () => {
     }
     const gone = await fetch(new URL(imageOf(built).downloadUrl, installation.server.url));
     expect(gone.status).toBe(404);
+    for (const key of storageKeys) expect(await installation.store.stat(key)).toBeNull();
     const fresh = await startBuild({ versionId, recipe: "shell-test" });
     expect(fresh.reused).toBe(false);
     await untilEnded(present(fresh.build, "a build").id);
