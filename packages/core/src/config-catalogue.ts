@@ -11,6 +11,18 @@ export interface ConfigCatalogue {
   /** SoC families by id. */
   readonly families: Readonly<Record<string, ConfigCatalogueFamily>>;
   readonly boards: readonly ConfigCatalogueBoard[];
+  /** When present, the support level of each release a recipe's upstream knows. */
+  readonly releaseSupport?: Readonly<
+    Partial<Record<BuildRecipe, Readonly<Record<string, ConfigCatalogueReleaseSupport>>>>
+  >;
+}
+
+/** A release's support level upstream (Armbian: config/distributions/<release>/support). */
+export interface ConfigCatalogueReleaseSupport {
+  /** `supported`, `csc`, `eos`, … */
+  readonly support: string;
+  /** The build framework builds the release only with EXPERT=yes. */
+  readonly expert: boolean;
 }
 
 /** A SoC family: architecture, kernel branches and device-tree overlays shared by its boards. */
@@ -37,10 +49,22 @@ export interface ConfigCatalogueBoard {
   readonly recipes: readonly BuildRecipe[];
   /** When present, replaces the family's overlay list for this board. */
   readonly overlays?: readonly string[];
+  /** OVERLAY_PREFIX: overlay `n` loads as `<prefix>-n.dtbo`. */
+  readonly overlayPrefix?: string | null;
+  /**
+   * When present, the overlays (without prefix) each kernel branch builds for this board; `null`
+   * where they are not known. Takes precedence over `overlays` and the family's list.
+   */
+  readonly overlaysByBranch?: Readonly<Record<string, readonly string[] | null>>;
+  /** BOOT_SCENARIO per kernel branch, where the catalogue records it. */
+  readonly bootScenarios?: Readonly<Record<string, string | null>>;
   /** Debian's U-Boot package for the board; `releases`, when present, limits the Debian releases. */
   readonly bootloader?: {
     readonly package: string;
     readonly target: string;
     readonly releases?: readonly string[];
+    /** `false` when the package alone cannot make the board bootable (`reason` says why). */
+    readonly buildable?: boolean;
+    readonly reason?: string;
   } | null;
 }

@@ -10,7 +10,8 @@ import type { ValidationIssue } from "./validation-result.ts";
 function baseConfig(): ConfigRuleInput {
   return {
     board: "rockpro64",
-    os: { release: "bookworm", branch: "current", variant: "server" },
+    // trixie: Armbian's fully supported release (bookworm would add RELEASE_EXPERT).
+    os: { release: "trixie", branch: "current", variant: "server" },
     kernel: { overlays: [] },
     packages: { install: ["htop"], remove: [] },
     system: {
@@ -322,7 +323,8 @@ describe("overlays-known", () => {
         severity: "error",
       }),
     ]);
-    expect(issues[0]?.message).toContain("known overlays: can0-m0");
+    expect(issues[0]?.message).toContain('Rock 5B with the "current" kernel');
+    expect(issues[0]?.message).toContain("Valid names include uart1-m1");
   });
 
   it("uses the board's own overlay list when it has one", () => {

@@ -49,8 +49,27 @@ describe("defaultBoardConfig", () => {
   });
 
   it("picks a release the board's boot loader package ships with the debian recipe", () => {
-    // Trixie has no u-boot-amlogic, so the schema's default release does not fit.
-    const config = defaultBoardConfig(boardConfigSchemas["board-config/2"], board("odroidc2"));
+    // The Amlogic boards (u-boot-amlogic is bookworm-only) lost the debian recipe: Debian's
+    // package alone cannot boot them. A board whose boot loader Debian ships in bookworm only
+    // stands in for them, so the schema's default release (trixie) does not fit.
+    const bookwormOnly: ConfigCatalogueBoard = {
+      ...board("rockpro64"),
+      id: "bookworm-only",
+      bootloader: {
+        package: "u-boot-rockchip",
+        target: "rockpro64-rk3399",
+        releases: ["bookworm"],
+      },
+    };
+    const catalogue: ConfigCatalogue = {
+      ...boardCatalogue,
+      boards: [...boardCatalogue.boards, bookwormOnly],
+    };
+    const config = defaultBoardConfig(
+      boardConfigSchemas["board-config/2"],
+      bookwormOnly,
+      catalogue,
+    );
     expect(config["build"]).toMatchObject({ recipe: "debian" });
     expect(config["os"]).toMatchObject({ release: "bookworm", branch: "current" });
   });

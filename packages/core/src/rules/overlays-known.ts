@@ -1,17 +1,25 @@
+import type { ConfigCatalogueBoard } from "../config-catalogue.ts";
 import type { ConfigRule } from "./config-rule.ts";
 import { findBoardFamily, findConfigBoard, ruleError, ruleWarning } from "./rule-helpers.ts";
 
-/** The catalogue's overlay lists describe the overlays of Armbian's mainline kernels. */
+/** Without per-branch lists, the catalogue's lists describe Armbian's mainline kernels. */
 const MAINLINE_BRANCHES: ReadonlySet<string> = new Set(["current", "edge"]);
 
 /** How many known overlay names a message lists before it abbreviates. */
 const MAX_LISTED = 24;
 
+/** How many valid names a per-branch message suggests. */
+const MAX_SUGGESTED = 6;
+
 /**
- * Every `kernel.overlays` entry must be an overlay the catalogue lists for the board (its own
- * list, else its family's): OVERLAY_UNKNOWN, an error. When the check cannot be trusted it is a
- * warning with the same code instead: the catalogue lists no overlays for the board, or the
- * kernel branch is not mainline (vendor and legacy kernels ship their own overlays).
+ * Every `kernel.overlays` entry must be an overlay that can load on the board: OVERLAY_UNKNOWN.
+ *
+ * With the board's per-branch lists (`overlaysByBranch`, read from the kernel's overlay Makefile
+ * and restricted to the board's OVERLAY_PREFIX) a name missing from the chosen branch's list is an
+ * error naming the board, the branch and a few valid names. On a branch whose list is not known
+ * (`null`, vendor kernels) a name another branch of the board builds passes and any other name is
+ * a warning. Without them the board's `overlays`, else the family's,
+ * apply as before: an error on mainline branches, a warning on others or when nothing is listed.
  */
 export const overlaysKnownRule: ConfigRule = {
   name: "overlays-known",
@@ -21,8 +29,10 @@ export const overlaysKnownRule: ConfigRule = {
     const overlays = config.kernel?.overlays ?? [];
     const board = findConfigBoard(config, catalogue);
     if (board === null || overlays.length === 0) return [];
-    const known = board.overlays ?? findBoardFamily(board, catalogue)?.overlays ?? [];
     const branch = config.os?.branch;
+    if (board.overlaysByBranch !== undefined) return perBranch(board, branch, overlays);
+
+    const known = board.overlays ?? findBoardFamily(board, catalogue)?.overlays ?? [];
     const mainline = branch === undefined || MAINLINE_BRANCHES.has(branch);
     const issues = [];
     for (const [index, overlay] of overlays.entries()) {
@@ -64,3 +74,72 @@ export const overlaysKnownRule: ConfigRule = {
     return issues;
   },
 };
+
+function perBranch(
+  board: ConfigCatalogueBoard,
+  branch: string | undefined,
+  overlays: readonly (string | undefined)[],
+) {
+  const byBranch = board.overlaysByBranch ?? {};
+  // Without a branch (the schema reports it), accept what some offered branch builds.
+  const lists =
+    branch === undefined
+      ? board.branches.map((b) => byBranch[b] ?? null)
+      : [Object.hasOwn(byBranch, branch) ? (byBranch[branch] ?? null) : null];
+  const known = lists.filter((list): list is readonly string[] => list !== null);
+  // A branch whose list is unknown accepts, as before, what the board's other branches build.
+  const elsewhere = Object.values(byBranch).flatMap((list) => list ?? []);
+  const where = branch === undefined ? "" : ` with the "${branch}" kernel`;
+  const prefix = board.overlayPrefix ?? null;
+  const issues = [];
+  for (const [index, overlay] of overlays.entries()) {
+    if (overlay === undefined || known.some((list) => list.includes(overlay))) continue;
+    const path = `/kernel/overlays/${index}`;
+    if (known.length === 0) {
+      if (elsewhere.includes(overlay)) continue;
+      issues.push(
+        ruleWarning(
+          path,
+          "OVERLAY_UNKNOWN",
+          `Overlay "${overlay}" cannot be checked: the catalogue does not know which overlays ` +
+            `${board.name}${where} builds. The build fails if that kernel does not ship it.`,
+        ),
+      );
+      continue;
+    }
+    const valid = [...new Set(known.flat())];
+    const stripped =
+      prefix !== null && overlay.startsWith(`${prefix}-`) ? overlay.slice(prefix.length + 1) : null;
+    const hint =
+      stripped !== null && valid.includes(stripped)
+        ? ` Write it without the overlay prefix: "${stripped}".`
+        : "";
+    const loads = prefix === null ? "" : ` (overlays load as ${prefix}-<name>.dtbo on this board)`;
+    issues.push(
+      ruleError(
+        path,
+        "OVERLAY_UNKNOWN",
+        `Overlay "${overlay}" cannot load on ${board.name}${where}${loads}.${hint} ` +
+          (valid.length === 0
+            ? "That kernel builds no overlays for this board."
+            : `Valid names include ${suggestions(overlay, valid).join(", ")}` +
+              (valid.length > MAX_SUGGESTED ? ` (${valid.length} in all).` : ".")),
+      ),
+    );
+  }
+  return issues;
+}
+
+/** Up to MAX_SUGGESTED valid names, those sharing the longest start with `overlay` first. */
+function suggestions(overlay: string, valid: readonly string[]): string[] {
+  const shared = (name: string) => {
+    let n = 0;
+    while (n < name.length && n < overlay.length && name[n] === overlay[n]) n++;
+    return n;
+  };
+  return [...valid]
+    .map((name, order) => ({ name, order, score: shared(name) }))
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .slice(0, MAX_SUGGESTED)
+    .map((entry) => entry.name);
+}
