@@ -34,37 +34,61 @@ install_dependencies() {
   mkdir -p node_modules/.cache && cp package-lock.json "$stamp"
 }
 
+# Installs the Debian packages of whatever is missing, given as `probe=package` pairs, where a
+# probe is a command name or an absolute path. As root with apt-get; anywhere else it says exactly
+# what to install.
+ensure_packages() {
+  local missing=() pair probe
+  for pair in "$@"; do
+    probe=${pair%%=*}
+    if [[ $probe == /* ]]; then
+      [ -e "$probe" ] || missing+=("${pair#*=}")
+    else
+      command -v "$probe" >/dev/null || missing+=("${pair#*=}")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "installing ${missing[*]}…"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+      die "could not install ${missing[*]} (apt-get install ${missing[*]})"
+  else
+    die "this needs ${missing[*]}: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]})"
+  fi
+}
+
 # The browser tests drive Debian's Chromium (never a browser a tool downloads itself).
 ensure_chromium() {
-  [ -x /usr/bin/chromium ] && return
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-    echo "installing chromium for the browser tests…"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ||
-      die "could not install chromium (apt-get install chromium)"
-  else
-    die "the browser tests need /usr/bin/chromium: install Debian's chromium package (sudo apt-get install chromium)"
+  ensure_packages /usr/bin/chromium=chromium
+}
+
+# Images for other architectures (arm64 boards on an amd64 host) run their package scripts under
+# qemu-user through the kernel's binfmt_misc; its handlers have the F flag, so they also work
+# inside build containers. Returns 1, saying why, when that cannot be set up here.
+ensure_emulation() {
+  local handler=/proc/sys/fs/binfmt_misc/qemu-aarch64
+  [ "$(uname -m)" = aarch64 ] && return
+  if [ ! -e "$handler" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "arm64 images need the qemu-aarch64 binfmt handler: sudo apt-get install qemu-user-static binfmt-support" >&2
+      return 1
+    fi
+    ensure_packages /usr/bin/qemu-aarch64-static=qemu-user-static update-binfmts=binfmt-support
+    [ -e /proc/sys/fs/binfmt_misc/register ] || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc ||
+      { echo "could not mount binfmt_misc at /proc/sys/fs/binfmt_misc" >&2; return 1; }
+    update-binfmts --enable >/dev/null 2>&1 || true
   fi
+  grep -q '^flags: .*F' "$handler" 2>/dev/null && return
+  echo "the qemu-aarch64 binfmt handler is missing or lacks the F flag ($handler); reinstall qemu-user-static" >&2
+  return 1
 }
 
 # Builds run in containers: make sure a Docker engine answers, and that the host has debootstrap
 # (the builder's base image is made locally; no registry is assumed reachable) and minisign (to
-# verify signatures). With DOCKER_HOST set, that engine
-# is used as it is. Otherwise missing packages are installed (as root, with apt-get) and a
-# stopped local dockerd is started; anywhere else this says exactly what is missing.
+# verify signatures). With DOCKER_HOST set, that engine is used as it is. Otherwise a stopped local
+# dockerd is started (as root); anywhere else this says exactly what is missing.
 ensure_docker() {
-  local missing=() package
-  command -v dockerd >/dev/null || missing+=(docker.io)
-  command -v debootstrap >/dev/null || missing+=(debootstrap)
-  command -v minisign >/dev/null || missing+=(minisign)
-  if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-      echo "installing ${missing[*]} (the Docker engine and tools image builds need)…"
-      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
-        die "could not install ${missing[*]} (apt-get install ${missing[*]})"
-    else
-      die "image builds need ${missing[*]}: install them (Debian/Ubuntu: sudo apt-get install ${missing[*]})"
-    fi
-  fi
+  ensure_packages dockerd=docker.io debootstrap=debootstrap minisign=minisign
   docker_answers && return
   [ -z "${DOCKER_HOST:-}" ] || die "no Docker engine answers at DOCKER_HOST=$DOCKER_HOST"
   [ "$(id -u)" -eq 0 ] || die "no Docker engine answers at /var/run/docker.sock: start it (sudo systemctl start docker) or set DOCKER_HOST"

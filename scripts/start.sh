@@ -15,6 +15,7 @@ install_dependencies
 npx tsx scripts/services.ts --create-database
 # The build worker runs builds in containers; it makes its builder image on first start.
 ensure_docker
+ensure_emulation || echo "warning: this worker cannot build arm64 images until then" >&2
 npm run --silent db:migrate
 # The build generates the Prisma client (codegen) that the seed imports.
 npx turbo run build --output-logs=errors-only

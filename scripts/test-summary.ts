@@ -31,29 +31,35 @@ let missing = 0;
 // The hostile-input suite has a time bound of its own (it must stay cheap enough to run always).
 const ADVERSARIAL = { folder: "/test/adversarial/", limitSeconds: 180 };
 const adversarialFiles: VitestFileResult[] = [];
+// Each test script of a workspace writes its own report (scripts/test.sh).
+const REPORTS = [
+  { script: "test", file: ".test-results.json" },
+  { script: "test:images", file: ".test-results-images.json" },
+];
 for (const workspace of workspaces) {
   const pkg = JSON.parse(readFileSync(join(workspace, "package.json"), "utf8")) as {
     scripts?: Record<string, string>;
   };
-  if (!pkg.scripts?.test) continue;
-  const file = join(workspace, ".test-results.json");
-  if (!existsSync(file)) {
-    console.log(`${workspace}: no test report (the run did not finish)`);
-    missing++;
-    continue;
+  for (const { script, file: name } of REPORTS) {
+    if (!pkg.scripts?.[script]) continue;
+    const label = script === "test" ? workspace : `${workspace} (${script})`;
+    const file = join(workspace, name);
+    if (!existsSync(file)) {
+      console.log(`${label}: no test report (the run did not finish)`);
+      missing++;
+      continue;
+    }
+    const report = JSON.parse(readFileSync(file, "utf8")) as VitestReport;
+    const skipped = report.numPendingTests + report.numTodoTests;
+    // A file that fails to load, or a run with no test files, fails without a failed test: count it.
+    const failed =
+      report.numFailedTests || (report.success ? 0 : Math.max(report.numFailedTestSuites, 1));
+    console.log(`${label}: ${report.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
+    adversarialFiles.push(...report.testResults.filter((r) => r.name.includes(ADVERSARIAL.folder)));
+    totals.passed += report.numPassedTests;
+    totals.failed += failed;
+    totals.skipped += skipped;
   }
-  const report = JSON.parse(readFileSync(file, "utf8")) as VitestReport;
-  const skipped = report.numPendingTests + report.numTodoTests;
-  // A file that fails to load, or a run with no test files, fails without a failed test: count it.
-  const failed =
-    report.numFailedTests || (report.success ? 0 : Math.max(report.numFailedTestSuites, 1));
-  console.log(
-    `${workspace}: ${report.numPassedTests} passed, ${failed} failed, ${skipped} skipped`,
-  );
-  adversarialFiles.push(...report.testResults.filter((r) => r.name.includes(ADVERSARIAL.folder)));
-  totals.passed += report.numPassedTests;
-  totals.failed += failed;
-  totals.skipped += skipped;
 }
 if (adversarialFiles.length > 0) {
   const seconds =

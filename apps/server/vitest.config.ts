@@ -12,6 +12,8 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }],
   },
   test: {
+    // The image builds and boots run on their own, one at a time (vitest.images.config.ts).
+    exclude: ["**/node_modules/**", "test/images/**"],
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

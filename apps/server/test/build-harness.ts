@@ -7,7 +7,8 @@ import { join } from "node:path";
 
 import type { ObjectStore } from "@bbos/artifacts";
 import { createProject, type ProjectRow } from "@bbos/db";
-import { startBuilder, type RunningBuilder } from "@bbos/builder/builder";
+import { startBuilder, type BuildCache, type RunningBuilder } from "@bbos/builder/builder";
+import type { Recipe } from "@bbos/core/build";
 import { createDocker, ensureBuilderImage } from "@bbos/builder/docker";
 import { testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 import { pino } from "pino";
@@ -18,7 +19,6 @@ import {
   testBuildOptions,
   type TestServer,
 } from "./start-test-server.ts";
-import { testRecipes } from "./test-recipes.ts";
 
 export interface BuildInstallation extends AsyncDisposable {
   server: TestServer;
@@ -49,14 +49,27 @@ export async function ensureTestBuilderImage(): Promise<void> {
   );
 }
 
-/** Starts a test installation; `store` replaces its file-system artifact store. */
+/** What a test installation may use instead of its defaults. */
+export interface BuildInstallationOptions {
+  /** Replaces the file-system artifact store. */
+  store?: ObjectStore;
+  /** Replaces the test recipes (the image tests use the product's). */
+  recipes?: readonly Recipe[];
+  /** The worker's build cache. @defaultValue one inside the work root */
+  cache?: BuildCache;
+  /** Each build container's CPUs and memory. @defaultValue 1 CPU, 512 MiB */
+  limits?: { cpus: number; memoryBytes: number };
+}
+
+/** Starts a test installation: an API server and a worker sharing one database and prefix. */
 export async function startBuildInstallation(
-  options: { store?: ObjectStore } = {},
+  options: BuildInstallationOptions = {},
 ): Promise<BuildInstallation> {
   const prefix = uniquePrefix();
   const builds = {
     ...(await testBuildOptions()),
     ...(options.store ? { store: options.store } : {}),
+    ...(options.recipes ? { recipes: options.recipes } : {}),
   };
   const server = await startTestServer({ redisPrefix: prefix, builds });
   const workRoot = await mkdtemp(join(tmpdir(), "bbos-work-"));
@@ -65,13 +78,14 @@ export async function startBuildInstallation(
     redisUrl: testRedisUrl(),
     prefix,
     docker,
-    recipes: testRecipes,
+    recipes: builds.recipes,
     store: builds.store,
     signingKey: builds.signingKey,
     workRoot,
     concurrency: 2,
-    limits: { cpus: 1, memoryBytes: 512 * 1024 * 1024 },
-    timeoutMs: 10 * 60_000,
+    limits: options.limits ?? { cpus: 1, memoryBytes: 512 * 1024 * 1024 },
+    timeoutMs: 60 * 60_000,
+    ...(options.cache ? { cache: options.cache } : {}),
     logger: pino({ level: "silent" }),
   });
   const project = await createProject(server.db, {

@@ -27,11 +27,15 @@ export function baseImageTag(): string {
 
 /** The tools recipes use, installed without recommends. Sorted; keep it so. */
 export const BUILDER_PACKAGES = [
+  "apt-utils",
+  "arch-test",
   "binfmt-support",
   "ca-certificates",
   "dosfstools",
   "e2fsprogs",
   "fdisk",
+  "git",
+  "grub-efi-amd64-bin",
   "mmdebstrap",
   "mtools",
   "qemu-user-static",

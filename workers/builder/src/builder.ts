@@ -5,10 +5,12 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 
 import type { ObjectStore, SigningKey } from "@bbos/artifacts";
 import type { Recipe } from "@bbos/core/build";
 import type { Db } from "@bbos/db";
+import { builderImageDefinition } from "@bbos/recipes";
 import {
   createBuildChannels,
   createBuildLogWriter,
@@ -25,10 +27,14 @@ import {
   type ShutdownOutcome,
 } from "./build-worker.ts";
 import { createCancelRegistry } from "./cancel-registry.ts";
+import { detectDebianMirror } from "./docker/apt-mirror.ts";
 import { ensureBuilderImage, removeOrphanContainers } from "./docker/index.ts";
 import { createDockerRecipeRunner } from "./docker-recipe-runner.ts";
 import { reconcileBuilds } from "./reconcile.ts";
 import type { BuildLogs } from "./run-build.ts";
+import type { BuildCache } from "./run-plan.ts";
+
+export type { BuildCache };
 
 export interface BuilderOptions {
   db: Db;
@@ -45,8 +51,15 @@ export interface BuilderOptions {
   limits: { cpus: number; memoryBytes: number };
   /** Longest a build may run. */
   timeoutMs: number;
-  /** Debian mirror for making the builder image; detected from apt when absent. */
+  /** Debian mirror for the builder image and recipes; detected from apt when absent. */
   mirror?: string;
+  /**
+   * The cache builds on this worker share (apt packages, root filesystems) and its size limit.
+   * @defaultValue `<workRoot>/cache`, 20 GiB
+   */
+  cache?: BuildCache;
+  /** Whether recipe steps that need a privileged container run here. @defaultValue false */
+  allowPrivileged?: boolean;
   logger: Logger;
   locks?: Partial<typeof DEFAULT_LOCKS>;
   /** How often builds are reconciled with the queue and orphans removed. @defaultValue 30000 */
@@ -113,6 +126,9 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
     if (cancels.cancel(buildId)) log.info({ buildId }, "cancel requested: stopping the build");
   });
 
+  const mirror = options.mirror ?? (await detectDebianMirror(builderImageDefinition.release));
+  const cache = options.cache ?? { dir: join(options.workRoot, "cache"), limitMiB: 20 * 1024 };
+  await mkdir(cache.dir, { recursive: true });
   const builderImage = (progress: (line: string) => void) =>
     ensureBuilderImage(docker, {
       installation: prefix,
@@ -120,7 +136,7 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
         progress(line);
         log.info({ builderImage: true }, line);
       },
-      ...(options.mirror ? { mirror: options.mirror } : {}),
+      mirror,
     });
   // Made at start when missing, so the first build does not wait for it (it shares this making).
   builderImage(() => undefined).then(
@@ -173,6 +189,9 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
         installation: prefix,
         workerId,
         limits: options.limits,
+        cache,
+        debianMirror: mirror,
+        allowPrivileged: options.allowPrivileged ?? false,
       }),
     },
   });

@@ -3,7 +3,7 @@
 // each (size and digests while storing), signed, checksummed, with a signed provenance
 // statement and the compressed log. Knows nothing recipe-specific.
 import { createReadStream } from "node:fs";
-import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
@@ -19,16 +19,13 @@ import {
   type StoredObject,
 } from "@bbos/artifacts";
 import {
-  overallProgress,
   redactor,
   secretValues,
   withImageCompression,
   type ImageCompression,
   type JsonObject,
   type Recipe,
-  type RecipeOutput,
   type RecipePlan,
-  type RecipeStage,
 } from "@bbos/core/build";
 import type { ArtifactInput, BuildWithConfigRow } from "@bbos/db";
 import { attemptKeyPrefix } from "@bbos/recipes";
@@ -36,8 +33,8 @@ import { boardConfigSchemas, isBoardConfigSchemaId } from "@bbos/schemas";
 import type Docker from "dockerode";
 
 import { LABEL_BUILD_ID, LABEL_INSTALLATION, LABEL_WORKER_ID } from "./docker/labels.ts";
-import { runContainer } from "./docker/run-container.ts";
 import { PermanentBuildError } from "./permanent-build-error.ts";
+import { runPlan, type BuildCache } from "./run-plan.ts";
 import type { BuildLogPort, RecipeRunContext, RecipeRunner } from "./run-build.ts";
 
 /** What {@link createDockerRecipeRunner} needs. */
@@ -53,9 +50,13 @@ export interface DockerRecipeRunnerOptions {
   installation: string;
   workerId: string;
   limits: { cpus: number; memoryBytes: number };
+  /** The worker's cache, shared by its builds (apt packages, root filesystems). */
+  cache: BuildCache;
+  /** The Debian archive recipes use unless a config names its own. */
+  debianMirror: string;
+  /** Whether steps that need a privileged container may run here. */
+  allowPrivileged: boolean;
 }
-
-const PROGRESS_LINE = /^::progress (0(?:\.\d+)?|1(?:\.0+)?)$/;
 
 /** Creates the {@link RecipeRunner} that runs recipes in containers. */
 export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): RecipeRunner {
@@ -88,18 +89,36 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
       const logged: RecipeRunContext = { ...context, log: archive.log };
       const workDir = await mkdtemp(join(options.workRoot, `${build.id}-${build.attempt}-`));
       try {
-        await mkdir(join(workDir, "out"));
         const { plan, stages } = withImageCompression(
           recipe.plan({
             config: build.config,
             contentHash: build.contentHash,
             sourceDateEpoch: Math.floor(build.versionCreatedAt.getTime() / 1000),
+            debianMirror: options.debianMirror,
           }),
           recipe.stages,
           compressionOf(build.config),
         );
         const startedOn = new Date();
-        const timings = await runSteps(options, stages, plan, build, image.tag, workDir, logged);
+        const timings = await runPlan({
+          docker: options.docker,
+          image: image.tag,
+          recipe,
+          plan,
+          stages,
+          workDir,
+          cache: options.cache,
+          allowPrivileged: options.allowPrivileged,
+          labels: {
+            [LABEL_INSTALLATION]: options.installation,
+            [LABEL_BUILD_ID]: build.id,
+            [LABEL_WORKER_ID]: options.workerId,
+          },
+          limits: options.limits,
+          log: (line, stream) => logged.log.append(line, stream),
+          progress: (stage, progress) => logged.progress.report(stage, progress),
+          signal: logged.signal,
+        });
         const finishedOn = new Date();
         return await publish(options, recipe, plan, build, workDir, archive, {
           builderImage: image,
@@ -130,69 +149,6 @@ function compressionOf(config: JsonObject): ImageCompression {
   const value =
     image && typeof image === "object" && !Array.isArray(image) ? image.compression : undefined;
   return value === "zstd" || value === "none" ? value : "xz";
-}
-
-async function runSteps(
-  options: DockerRecipeRunnerOptions,
-  stages: readonly RecipeStage[],
-  plan: RecipePlan,
-  build: BuildWithConfigRow,
-  image: string,
-  workDir: string,
-  { progress, log, signal }: RecipeRunContext,
-): Promise<StageTiming[]> {
-  const timings: StageTiming[] = [];
-  for (const step of plan.steps) {
-    const title = stages.find((stage) => stage.id === step.stage)?.title ?? step.stage;
-    log.append(`==> ${title}`, "sys");
-    progress.report(step.stage, overallProgress(stages, step.stage, 0));
-    const startedOn = new Date().toISOString();
-    const result = await runContainer(
-      options.docker,
-      {
-        image,
-        script: step.script,
-        env: { ...step.env },
-        workDir,
-        network: step.network,
-        capAdd: [...step.capabilities],
-        privileged: false,
-        cpus: options.limits.cpus,
-        memoryBytes: options.limits.memoryBytes,
-        labels: {
-          [LABEL_INSTALLATION]: options.installation,
-          [LABEL_BUILD_ID]: build.id,
-          [LABEL_WORKER_ID]: options.workerId,
-        },
-      },
-      {
-        signal,
-        onLine: (line, stream) => {
-          const marker = stream === "stdout" ? PROGRESS_LINE.exec(line) : null;
-          if (marker) {
-            progress.report(step.stage, overallProgress(stages, step.stage, Number(marker[1])));
-          } else {
-            log.append(line, stream === "stdout" ? "out" : "err");
-          }
-        },
-      },
-    );
-    timings.push({ name: step.stage, startedOn, finishedOn: new Date().toISOString() });
-    if (result.exitCode !== 0) {
-      throw new PermanentBuildError(`stage "${title}" failed with exit code ${result.exitCode}`);
-    }
-    progress.report(step.stage, overallProgress(stages, step.stage, 1));
-  }
-  await assertOutput(workDir, plan.image);
-  if (plan.manifest) await assertOutput(workDir, plan.manifest);
-  return timings;
-}
-
-async function assertOutput(workDir: string, output: RecipeOutput): Promise<void> {
-  const found = await stat(join(workDir, "out", output.path)).catch(() => null);
-  if (!found?.isFile()) {
-    throw new PermanentBuildError(`the recipe did not produce its output out/${output.path}`);
-  }
 }
 
 interface PublishContext {

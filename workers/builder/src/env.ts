@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 
 import { z } from "zod";
 
-import { loadEnv, SECRET_VARIABLES, sharedVariables, wholeNumber } from "@bbos/env";
+import { flag, loadEnv, SECRET_VARIABLES, sharedVariables, wholeNumber } from "@bbos/env";
 
 const variables = {
   ...sharedVariables,
@@ -30,6 +30,19 @@ const variables = {
     .min(1)
     .transform((path) => resolve(path))
     .optional(),
+  /** The cache builds on this worker share (apt packages, root filesystems). @defaultValue DATA_DIR/cache */
+  BUILDER_CACHE_DIR: z
+    .string()
+    .min(1)
+    .transform((path) => resolve(path))
+    .optional(),
+  /** The cache's size limit in GiB: least recently used entries go first. */
+  BUILDER_CACHE_GB: wholeNumber(1).default(20),
+  /**
+   * Whether recipe steps that need a privileged container (the armbian recipe's build) run on
+   * this worker. Off by default: a privileged container can take over its host.
+   */
+  BUILDER_ALLOW_PRIVILEGED: flag().default(false),
   /** CPU cores each build's container may use. @defaultValue all of this machine's */
   BUILDER_CPUS: wholeNumber(1).default(availableParallelism()),
   /** Memory each build's container may use, in MiB. */
@@ -52,5 +65,9 @@ export type BuilderEnv = ReturnType<typeof readBuilderEnv>;
  */
 export function readBuilderEnv(source: Readonly<Record<string, string | undefined>> = process.env) {
   const env = loadEnv(variables, source, { process: "builder", secrets: SECRET_VARIABLES });
-  return { ...env, BUILDER_WORK_DIR: env.BUILDER_WORK_DIR ?? join(env.DATA_DIR, "work") };
+  return {
+    ...env,
+    BUILDER_WORK_DIR: env.BUILDER_WORK_DIR ?? join(env.DATA_DIR, "work"),
+    BUILDER_CACHE_DIR: env.BUILDER_CACHE_DIR ?? join(env.DATA_DIR, "cache"),
+  };
 }

@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     store: storage.store,
     signingKey: storage.signingKey,
     workRoot: env.BUILDER_WORK_DIR,
+    cache: { dir: env.BUILDER_CACHE_DIR, limitMiB: env.BUILDER_CACHE_GB * 1024 },
+    allowPrivileged: env.BUILDER_ALLOW_PRIVILEGED,
     concurrency: env.BUILDER_CONCURRENCY,
     limits: { cpus: env.BUILDER_CPUS, memoryBytes: env.BUILDER_MEMORY_MB * 1024 * 1024 },
     timeoutMs: env.BUILDER_TIMEOUT_MINUTES * 60_000,

@@ -77,8 +77,16 @@ describe("estimateRemainingMs", () => {
 describe("withImageCompression", () => {
   const plan = {
     steps: [
-      { stage: "image", network: "none" as const, capabilities: [], env: {}, script: "true" },
+      {
+        stage: "image",
+        network: "none" as const,
+        capabilities: [],
+        cache: false,
+        env: {},
+        script: "true",
+      },
     ],
+    files: [],
     image: { path: "disk.img", name: "bbos.img", contentType: "application/octet-stream" },
     manifest: null,
   };

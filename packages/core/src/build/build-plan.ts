@@ -116,6 +116,7 @@ export function withImageCompression(
           stage: COMPRESS_STAGE,
           network: "none",
           capabilities: [],
+          cache: false,
           env: { IMAGE: `out/${plan.image.path}`, COMPRESSED: `out/${image.path}` },
           script: `${compressor.command} > "$COMPRESSED"\nrm -- "$IMAGE"`,
         },

@@ -19,6 +19,7 @@ export {
 } from "./build-state.ts";
 export type {
   Recipe,
+  RecipeFile,
   RecipeInput,
   RecipeOutput,
   RecipePlan,

@@ -17,6 +17,8 @@ export interface RecipeInput {
   readonly contentHash: string;
   /** Seconds since the epoch that the image's timestamps derive from (`SOURCE_DATE_EPOCH`). */
   readonly sourceDateEpoch: number;
+  /** The worker's Debian archive (a config's own `build.options.mirror` wins over it). */
+  readonly debianMirror: string;
 }
 
 /**
@@ -34,6 +36,26 @@ export interface RecipeStep {
   readonly network: "host" | "none";
   /** Linux capabilities the step needs beyond Docker's defaults (e.g. `SYS_ADMIN`). */
   readonly capabilities: readonly string[];
+  /**
+   * Whether the step needs a privileged container (loop devices and mounts, as Armbian's
+   * framework does). Workers run such steps only where their operator allows it.
+   */
+  readonly privileged?: boolean;
+  /**
+   * Whether the worker's cache directory (shared by all builds on the worker) is mounted
+   * read-write at `/cache`. Only steps that run nothing from the config should get it.
+   */
+  readonly cache: boolean;
+}
+
+/**
+ * A file the executor writes to `/work/in/<path>` before the first step: how config values reach
+ * scripts as data, never as script text.
+ */
+export interface RecipeFile {
+  /** Relative, `/`-separated, without `.` or `..` segments. */
+  readonly path: string;
+  readonly content: string;
 }
 
 /** A file the build publishes, relative to `/work/out`. */
@@ -47,6 +69,7 @@ export interface RecipeOutput {
 /** How a recipe builds one config. */
 export interface RecipePlan {
   readonly steps: readonly RecipeStep[];
+  readonly files: readonly RecipeFile[];
   /**
    * The raw disk image. The orchestration compresses it as the config asks
    * (`withImageCompression`), so recipes never do.
@@ -67,4 +90,9 @@ export interface Recipe {
   supports(config: JsonObject): { ok: true } | { ok: false; reason: string };
   /** The container steps that build `input.config`. Pure: the same input, the same plan. */
   plan(input: RecipeInput): RecipePlan;
+  /**
+   * Reads progress from a line of a step's output, for recipes whose tools report it in their own
+   * words (`::progress` lines work for every recipe). The stage must be one of `stages`.
+   */
+  progressOf?(line: string): { stage: string; fraction: number } | null;
 }

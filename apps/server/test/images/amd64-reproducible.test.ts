@@ -1,0 +1,121 @@
+// Reproducibility of the debian recipe, on the native qemu-amd64 image: one config version built
+// twice with `force`, each time from an empty root filesystem cache (so the root filesystem is
+// installed again from the recorded packages), gives the same image bytes. The image then boots
+// under qemu-system-x86_64 with OVMF to a login.
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { productRecipes } from "@bbos/recipes";
+
+import {
+  ensureTestBuilderImage,
+  startBuildInstallation,
+  type BuildInstallation,
+} from "../build-harness.ts";
+import {
+  buildImage,
+  buildLogText,
+  downloadImage,
+  TEST_USER,
+  type BuildJson,
+} from "./image-builds.ts";
+import { bootImage } from "./qemu-boot.ts";
+
+const run = promisify(execFile);
+
+const config = {
+  board: "qemu-amd64",
+  os: { release: "bookworm", branch: "current", variant: "server" },
+  system: {
+    hostname: "bbos-amd64",
+    timezone: "Europe/Berlin",
+    users: [{ name: TEST_USER.name, sudo: true, passwordHash: TEST_USER.passwordHash }],
+  },
+  packages: { install: ["htop"] },
+  image: { size: { value: 1, unit: "GiB" }, compression: "zstd" },
+  build: { recipe: "debian" },
+};
+
+let installation: BuildInstallation;
+let dir: string;
+const timings: string[] = [];
+
+beforeAll(async () => {
+  await ensureTestBuilderImage();
+  dir = await mkdtemp(join(tmpdir(), "bbos-amd64-images-"));
+  installation = await startBuildInstallation({
+    recipes: productRecipes,
+    cache: { dir: join(dir, "cache"), limitMiB: 8192 },
+    limits: { cpus: 2, memoryBytes: 4096 * 1024 * 1024 },
+  });
+}, 900_000);
+afterAll(async () => {
+  console.log(`amd64 images:\n  ${timings.join("\n  ")}`);
+  await installation?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function succeeded(build: BuildJson): Promise<BuildJson> {
+  if (build.status !== "SUCCEEDED") {
+    throw new Error(
+      `build ${build.status}: ${build.errorMessage}\n${await buildLogText(installation, build)}`,
+    );
+  }
+  return build;
+}
+
+const imageDigest = (build: BuildJson) =>
+  build.artifacts.find((artifact) => artifact.kind === "IMAGE")?.sha256;
+
+describe("the debian recipe's qemu-amd64 image", () => {
+  let first: BuildJson;
+
+  it("is the same, byte for byte, when one version is built twice from scratch", async () => {
+    const one = await buildImage(installation, config, { force: true });
+    first = await succeeded(one.build);
+    timings.push(`qemu-amd64 build 1 (empty rootfs cache): ${one.seconds.toFixed(0)} s`);
+    // The second build installs its root filesystem again, from the same recorded packages.
+    await rm(join(dir, "cache", "rootfs"), { recursive: true, force: true });
+    const two = await buildImage(installation, config, { force: true, versionId: one.versionId });
+    const second = await succeeded(two.build);
+    timings.push(`qemu-amd64 build 2 (empty rootfs cache): ${two.seconds.toFixed(0)} s`);
+    expect(second.id).not.toBe(first.id);
+    if (imageDigest(second) !== imageDigest(first)) {
+      throw new Error(`the images differ:\n${await describeDifference(first, second)}`);
+    }
+    expect(imageDigest(second)).toMatch(/^[0-9a-f]{64}$/);
+    timings.push(`both images: sha256 ${imageDigest(first)}`);
+  });
+
+  it("boots under qemu-system-x86_64 with OVMF to a login with the configured host name", async () => {
+    const image = await downloadImage(installation, first, dir);
+    await using machine = await bootImage(image, "amd64");
+    const prompt = await machine.waitFor(/bbos-amd64 login: $/m, 10 * 60_000);
+    machine.type(TEST_USER.name);
+    await machine.waitFor("Password:", 60_000);
+    machine.type(TEST_USER.password);
+    const loggedIn = await machine.waitFor(`${TEST_USER.name}@bbos-amd64:~$ `, 120_000);
+    timings.push(
+      `qemu-amd64 boot (TCG, OVMF): login prompt ${(prompt / 1000).toFixed(1)} s, logged in ${(loggedIn / 1000).toFixed(1)} s`,
+    );
+    // Quotes split the marker, so that the echoed command line never matches the output.
+    machine.type('echo "HO""ST=$(hostname) TZ=$(cat /etc/timezone) HTOP=$(command -v htop)"');
+    await machine.waitFor(/HOST=\S+ TZ=\S+ HTOP=\S+/, 60_000);
+    expect(machine.output()).toMatch(/HOST=bbos-amd64 TZ=Europe\/Berlin HTOP=\/usr\/bin\/htop/);
+  });
+});
+
+/** Where two images differ: the first differing byte offsets, by partition. */
+async function describeDifference(a: BuildJson, b: BuildJson): Promise<string> {
+  const [left, right] = [
+    await downloadImage(installation, a, await mkdtemp(join(dir, "a-"))),
+    await downloadImage(installation, b, await mkdtemp(join(dir, "b-"))),
+  ];
+  const { stdout } = await run("sh", ["-c", 'cmp -l "$0" "$1" | head -n 20 || true', left, right]);
+  return `first differing bytes (offset, octal values; the ESP is 1–64 MiB, the root from 64 MiB):\n${stdout}`;
+}

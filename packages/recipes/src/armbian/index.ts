@@ -1,0 +1,1 @@
+export { armbianRecipe } from "./armbian-recipe.ts";

@@ -1,0 +1,280 @@
+import { execFileSync } from "node:child_process";
+import { pbkdf2Sync } from "node:crypto";
+
+import { describe, expect, it } from "vitest";
+
+import { defaultConfigValidator } from "@bbos/core";
+import type { JsonObject, RecipePlan } from "@bbos/core/build";
+
+import { debianRecipe } from "./debian-recipe.ts";
+import { wpaSupplicantConf } from "./image-files.ts";
+import {
+  assembleScript,
+  configureScript,
+  customizeRootfsScript,
+  downloadScript,
+  rootfsScript,
+} from "./scripts.ts";
+
+const base = {
+  board: "qemu-arm64",
+  os: { release: "bookworm", branch: "current", variant: "minimal" },
+  system: { hostname: "probe" },
+};
+
+const plan = (config: object, contentHash = "a".repeat(64)): RecipePlan =>
+  debianRecipe.plan({
+    config: config as JsonObject,
+    contentHash,
+    sourceDateEpoch: 1767225600,
+    debianMirror: "http://deb.debian.org/debian",
+  });
+
+const file = (result: RecipePlan, path: string) => {
+  const found = result.files.find((entry) => entry.path === path);
+  if (!found) throw new Error(`no planned file ${path}`);
+  return found.content;
+};
+
+const refusal = (config: object) => {
+  const result = debianRecipe.supports(config as JsonObject);
+  return result.ok ? null : result.reason;
+};
+
+describe("debianRecipe.supports", () => {
+  it("builds the QEMU boards and U-Boot boards Debian can boot", () => {
+    expect(refusal(base)).toBeNull();
+    expect(refusal({ ...base, board: "qemu-amd64" })).toBeNull();
+    expect(refusal({ ...base, board: "rock64" })).toBeNull();
+    expect(refusal({ ...base, board: "pine64", os: { ...base.os, release: "trixie" } })).toBeNull();
+  });
+
+  it("says why it cannot build the rest", () => {
+    expect(refusal({ ...base, board: "nope" })).toMatch(/not in the catalogue/);
+    expect(refusal({ ...base, os: { ...base.os, release: "noble" } })).toMatch(
+      /builds bookworm and trixie, not noble/,
+    );
+    expect(refusal({ ...base, os: { ...base.os, branch: "edge" } })).toMatch(
+      /Debian's own kernel.*not the edge branch/,
+    );
+    expect(refusal({ ...base, os: { ...base.os, variant: "desktop", desktop: "xfce" } })).toMatch(
+      /desktop images are not supported yet/,
+    );
+    expect(refusal({ ...base, image: { rootfs: "btrfs" } })).toMatch(/ext4.*not btrfs/);
+    expect(refusal({ ...base, files: [{ fileId: "f", path: "/etc/motd" }] })).toMatch(
+      /project files/,
+    );
+    expect(refusal({ ...base, board: "odroidc2" })).toMatch(/FIP tools|not built by the debian/);
+  });
+});
+
+describe("debianRecipe.plan", () => {
+  it("is pure: the same input gives the same plan", () => {
+    expect(plan(base)).toEqual(plan(base));
+  });
+
+  it("derives the image's ids from the config's hash", () => {
+    const one = file(plan(base, "a".repeat(64)), "partitions");
+    expect(file(plan(base, "a".repeat(64)), "partitions")).toBe(one);
+    expect(file(plan(base, "b".repeat(64)), "partitions")).not.toBe(one);
+    expect(one).toMatch(/^label: gpt\nlabel-id: [0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab]/);
+  });
+
+  it("runs only its own scripts: downloads with the network, everything else without", () => {
+    const steps = plan(base).steps;
+    expect(steps.map((step) => [step.stage, step.script, step.network, step.cache])).toEqual([
+      ["download", downloadScript, "host", true],
+      ["rootfs", rootfsScript, "none", true],
+      ["configure", configureScript, "none", false],
+      ["image", assembleScript, "none", false],
+    ]);
+    expect(file(plan(base), "customize-rootfs.sh")).toBe(customizeRootfsScript);
+    expect(steps.find((step) => step.stage === "rootfs")?.capabilities).toEqual(["SYS_ADMIN"]);
+    expect(steps.filter((step) => step.capabilities.length > 0)).toHaveLength(1);
+  });
+
+  it("lays out a QEMU arm64 disk: GPT, root at 16 MiB, U-Boot's extlinux", () => {
+    const result = plan({ ...base, image: { size: { value: 1, unit: "GiB" } } });
+    const image = result.steps.find((step) => step.stage === "image");
+    expect(image?.env).toMatchObject({ BOOT: "extlinux", IMAGE_MIB: "1024", ROOT_START_MIB: "16" });
+    expect(file(result, "partitions")).toMatch(
+      /start=32768, size=2062336, type=L, .*LegacyBIOSBootable/,
+    );
+    expect(file(result, "cmdline")).toMatch(/^root=UUID=\S+ ro rootwait console=ttyAMA0,115200\n$/);
+    expect(file(result, "bootloader-writes")).toBe("");
+  });
+
+  it("writes a Rockchip board's boot loader at the SoC's offsets on an MBR disk", () => {
+    const result = plan({ ...base, board: "rock64" });
+    expect(file(result, "boot-packages")).toBe("u-boot-rockchip\n");
+    expect(file(result, "bootloader-writes")).toBe(
+      "32768 usr/lib/u-boot/rock64-rk3328/idbloader.img\n" +
+        "8388608 usr/lib/u-boot/rock64-rk3328/u-boot.itb\n",
+    );
+    expect(file(result, "partitions")).toMatch(
+      /^label: dos\nlabel-id: 0x[0-9a-f]{8}\n.*start=32768, .*type=83, bootable\n$/s,
+    );
+    expect(result.steps.find((step) => step.stage === "image")?.env.DTB).toBe(
+      "rockchip/rk3328-rock64.dtb",
+    );
+  });
+
+  it("resolves the package set from the base, the variant and the config", () => {
+    const packages = (config: object) => file(plan(config), "packages").trim().split("\n");
+    const minimal = packages(base);
+    expect(minimal).toEqual([...minimal].sort());
+    expect(minimal).toEqual(
+      expect.arrayContaining(["linux-image-arm64", "openssh-server", "systemd"]),
+    );
+    expect(packages({ ...base, board: "qemu-amd64" })).toContain("linux-image-amd64");
+    const custom = packages({
+      ...base,
+      os: { ...base.os, variant: "server" },
+      system: { ...base.system, ssh: { enabled: false } },
+      packages: { install: ["htop"], remove: ["nano"] },
+      network: { wifi: { ssid: "lab" } },
+    });
+    expect(custom).toEqual(expect.arrayContaining(["htop", "less", "wpasupplicant"]));
+    expect(custom).not.toContain("nano");
+    expect(custom).not.toContain("openssh-server");
+  });
+
+  it("keys the root filesystem on what shapes it, not on the board's own settings", () => {
+    const key = (config: object) => file(plan(config), "rootfs-settings");
+    expect(key({ ...base, system: { hostname: "other" } })).toBe(key(base));
+    expect(key({ ...base, board: "rock64" })).toBe(key(base));
+    expect(key({ ...base, system: { ...base.system, locale: "de_DE.UTF-8" } })).not.toBe(key(base));
+    expect(key({ ...base, packages: { remove: ["nano"] } })).not.toBe(key(base));
+  });
+
+  it("writes users, keys and a key-only sudoer's sudo rule with their owners and modes", () => {
+    const result = plan({
+      ...base,
+      system: {
+        ...base.system,
+        users: [
+          { name: "alice", sudo: true, sshKeys: ["ssh-ed25519 AAAA alice@laptop"] },
+          { name: "bob", passwordHash: "$6$salt$hash" },
+        ],
+      },
+    });
+    expect(file(result, "users")).toBe("alice\t1000\tyes\nbob\t1001\tno\n");
+    expect(file(result, "passwords")).toBe("bob:$6$salt$hash\n");
+    expect(file(result, "root/home/alice/.ssh/authorized_keys")).toBe(
+      "ssh-ed25519 AAAA alice@laptop\n",
+    );
+    expect(file(result, "root/etc/sudoers.d/bbos")).toBe("alice ALL=(ALL:ALL) NOPASSWD: ALL\n");
+    expect(file(result, "attributes")).toContain("0700\t1000:1000\t/home/alice/.ssh\n");
+    expect(file(result, "attributes")).toContain(
+      "0600\t1000:1000\t/home/alice/.ssh/authorized_keys\n",
+    );
+    expect(file(result, "attributes")).toContain("0440\t0:0\t/etc/sudoers.d/bbos\n");
+  });
+
+  it("writes static addressing for systemd-networkd", () => {
+    const result = plan({
+      ...base,
+      network: {
+        ethernet: {
+          mode: "static",
+          address: "192.168.1.50/24",
+          gateway: "192.168.1.1",
+          dns: ["9.9.9.9"],
+        },
+      },
+    });
+    expect(file(result, "root/etc/systemd/network/10-ethernet.network")).toBe(
+      "[Match]\nName=en* eth*\n\n[Network]\nAddress=192.168.1.50/24\nGateway=192.168.1.1\nDNS=9.9.9.9\n",
+    );
+  });
+});
+
+describe("hostile config values", () => {
+  const hostile = "$(touch /tmp/pwned)`id`'\"; rm -rf / #\\";
+
+  it("are refused by validation where they would name things", () => {
+    const issues = defaultConfigValidator().validate("board-config/2", {
+      ...base,
+      system: {
+        hostname: "a;reboot",
+        users: [{ name: "$(id)", sshKeys: [] }],
+      },
+      packages: { install: ["foo;rm"], remove: ["bar$(x)"] },
+    });
+    const paths = issues.valid ? [] : issues.issues.map((issue) => issue.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/system/hostname",
+        "/system/users/0/name",
+        "/packages/install/0",
+        "/packages/remove/0",
+      ]),
+    );
+  });
+
+  it("land verbatim in files, never in a script or an environment variable", () => {
+    const config = {
+      ...base,
+      system: {
+        ...base.system,
+        users: [{ name: "eve", sshKeys: [`ssh-ed25519 AAAA ${hostile}`] }],
+      },
+      network: { wifi: { ssid: `$(id)'"\n}\nnetwork={`, psk: `${hostile}pass` } },
+      kernel: { cmdline: `quiet ${hostile}` },
+    };
+    expect(defaultConfigValidator().validate("board-config/2", config).valid).toBe(true);
+    const result = plan(config);
+    expect(file(result, "root/home/eve/.ssh/authorized_keys")).toBe(
+      `ssh-ed25519 AAAA ${hostile}\n`,
+    );
+    expect(file(result, "cmdline")).toContain(`quiet ${hostile}\n`);
+    for (const step of result.steps) {
+      expect(step.script).not.toContain("pwned");
+      expect(Object.values(step.env).join("\n")).not.toContain("pwned");
+    }
+    // The SSID goes in as hex and the passphrase as the derived key: nothing to escape.
+    const conf = file(result, "root/etc/wpa_supplicant/wpa_supplicant-wlan0.conf");
+    expect(conf).toContain(`ssid=${Buffer.from(`$(id)'"\n}\nnetwork={`).toString("hex")}\n`);
+    expect(conf.match(/network=\{/g)).toHaveLength(1);
+    expect(conf).not.toContain("pwned");
+    expect(file(result, "attributes")).toContain(
+      "0600\t0:0\t/etc/wpa_supplicant/wpa_supplicant-wlan0.conf\n",
+    );
+  });
+
+  it("reach the configure script's readers as data (real bash)", () => {
+    // The readers of the users and attributes files, run on a planned file: every field comes back whole.
+    const result = plan({
+      ...base,
+      system: {
+        ...base.system,
+        users: [{ name: "eve", sudo: true, sshKeys: [`ssh-ed25519 AAAA ${hostile}`] }],
+      },
+    });
+    const out = execFileSync(
+      "bash",
+      [
+        "-euo",
+        "pipefail",
+        "-c",
+        `while IFS=$'\\t' read -r mode owner path; do printf '[%s|%s|%s]\\n' "$mode" "$owner" "$path"; done`,
+      ],
+      { input: file(result, "attributes") },
+    ).toString();
+    expect(out).toContain("[0600|1000:1000|/home/eve/.ssh/authorized_keys]\n");
+  });
+});
+
+describe("wpaSupplicantConf", () => {
+  it("derives the PSK as wpa_passphrase does (PBKDF2-SHA1, 4096 rounds, SSID as salt)", () => {
+    // IEEE 802.11i test vector: passphrase "password", SSID "IEEE".
+    expect(pbkdf2Sync("password", "IEEE", 4096, 32, "sha1").toString("hex")).toBe(
+      "f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e",
+    );
+    expect(wpaSupplicantConf("IEEE", "password", "DE")).toBe(
+      "ctrl_interface=DIR=/run/wpa_supplicant\ncountry=DE\nnetwork={\n\tssid=49454545\n" +
+        "\tpsk=f42c6fc52df0ebef9ebb4b90b38a5f902e83fe1b135a70e23aed762e9710a12e\n\tkey_mgmt=WPA-PSK\n}\n",
+    );
+    expect(wpaSupplicantConf("open")).toContain("\tkey_mgmt=NONE\n");
+  });
+});

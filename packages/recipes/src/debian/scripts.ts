@@ -1,0 +1,305 @@
+// The container scripts of the `debian` recipe. They are constants: nothing from a config is ever
+// part of their text. Config values reach them as environment variables (validated scalars such
+// as the release) and as files under /work/in that the plan writes (lists, names, keys, secrets).
+
+/**
+ * A raw template for bash: backslashes stay as written, and `\${` (needed to write bash's own
+ * `${…}` in a template) becomes `${`. Interpolations are only other constants of this file.
+ */
+function bash(strings: TemplateStringsArray, ...parts: string[]): string {
+  return String.raw({ raw: strings.raw }, ...parts).replaceAll("\\${", "${");
+}
+
+/** Shell functions every step starts with. */
+const prelude = bash`
+# Deletes the least recently used files named $2 (a pattern) in $1 until they take at most $3 MiB.
+evict() {
+  local dir=$1 pattern=$2 limit=$(( $3 * 1024 * 1024 )) total
+  total=$(find "$dir" -maxdepth 1 -type f -name "$pattern" -printf '%s\n' | awk '{ t += $1 } END { print t + 0 }')
+  while (( total > limit )); do
+    local oldest
+    oldest=$(find "$dir" -maxdepth 1 -type f -name "$pattern" -printf '%T@ %s %p\n' | sort -n | head -n 1)
+    [ -n "$oldest" ] || break
+    read -r _ size path <<<"$oldest"
+    rm -f -- "$path"
+    total=$(( total - size ))
+    echo "cache: evicted $(basename -- "$path") ($(( size / 1048576 )) MiB)"
+  done
+}
+`;
+
+/**
+ * Resolves the image's package set against the archive and collects exactly those .deb files
+ * (checked against the archive's SHA-256) in /work/debs, through the worker's shared apt cache.
+ * The resolved set is the recorded package set: later stages install only from it, offline.
+ */
+export const downloadScript = bash`${prelude}
+state=/tmp/apt
+mkdir -p "$state/lists/partial" "$state/sources.list.d" "$state/none/partial" \
+  /cache/apt/archives/partial /work/debs /work/boot
+: >"$state/status"
+cp /work/in/sources.list "$state/sources.list"
+apt=(apt-get -q -o "Dir::State=$state" -o "Dir::State::status=$state/status"
+  -o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourceParts=$state/sources.list.d"
+  -o "Dir::Cache=$state/cache" -o "APT::Architecture=$ARCH" -o "APT::Architectures=$ARCH"
+  -o Acquire::Languages=none -o APT::Install-Recommends=false -o Acquire::Retries=3)
+
+echo "package lists of $RELEASE ($ARCH) from $MIRROR"
+"\${apt[@]}" update
+echo "::progress 0.2"
+
+mapfile -t packages </work/in/packages
+"\${apt[@]}" -qq -o "Dir::Cache::archives=$state/none" --print-uris install -y \
+  '?essential' apt "\${packages[@]}" >/work/package-uris
+count=$(wc -l </work/package-uris)
+echo "resolved $count packages"
+
+# The shared cache: one download at a time per worker, files kept across builds.
+flock /cache/apt/lock "\${apt[@]}" -o Dir::Cache::archives=/cache/apt/archives \
+  install -y --download-only '?essential' apt "\${packages[@]}"
+echo "::progress 0.8"
+# apt prints the index's MD5 for each file: check the cached copies against it, then record
+# the set by SHA-256.
+: >/work/debs/MD5SUMS
+while read -r _uri file _size hash; do
+  [ "\${hash%%:*}" = MD5Sum ] || { echo "unexpected hash from apt: $hash" >&2; exit 1; }
+  cp -- "/cache/apt/archives/$file" /work/debs/
+  touch -- "/cache/apt/archives/$file"
+  printf '%s  %s\n' "\${hash#MD5Sum:}" "$file" >>/work/debs/MD5SUMS
+done </work/package-uris
+(cd /work/debs && md5sum --quiet --strict -c MD5SUMS && rm MD5SUMS && sha256sum -- *.deb >SHA256SUMS)
+flock /cache/apt/lock bash -c "$(declare -f evict); evict /cache/apt/archives '*.deb' $((CACHE_LIMIT_MIB / 4))"
+
+mapfile -t boot </work/in/boot-packages
+if ((\${#boot[@]})); then
+  echo "boot loader: \${boot[*]}"
+  (cd /work/boot && "\${apt[@]}" download "\${boot[@]}" && for deb in ./*.deb; do dpkg-deb -x "$deb" root; done)
+fi
+
+# The root filesystem cache key: the exact .deb files and everything else the rootfs stage uses.
+sort /work/debs/SHA256SUMS | cat - /work/in/rootfs-settings | sha256sum | cut -c1-64 >/work/rootfs-key
+echo "root filesystem key $(cat /work/rootfs-key)"
+`;
+
+/**
+ * Installs the recorded package set with mmdebstrap in its unshare mode (maintainer scripts run
+ * in a user namespace, emulated through binfmt for foreign architectures), offline, from a
+ * repository made of /work/debs. The initramfs is made once at the end, with a module list.
+ * The result, a tarball, is kept in the worker's rootfs cache under the stage's key.
+ */
+export const rootfsScript = bash`${prelude}
+key=$(cat /work/rootfs-key)
+cache=/cache/rootfs
+mkdir -p "$cache"
+if [ -f "$cache/$key.tar" ]; then
+  echo "root filesystem $key from the cache"
+  cp -- "$cache/$key.tar" /work/rootfs.tar
+  touch -- "$cache/$key.tar"
+  exit 0
+fi
+
+# mmdebstrap's namespace maps root to an unprivileged id: it reads the work directory as others do.
+chmod 0755 /work /work/in /work/debs
+(cd /work/debs && apt-ftparchive packages . >Packages)
+mapfile -t packages </work/in/packages
+include=()
+for package in "\${packages[@]}"; do include+=("--include=$package"); done
+
+# Debian makes the initramfs twice while installing (the kernel's hook, then a trigger), each time
+# under emulation: divert update-initramfs to a no-op until everything is installed.
+divert='chroot "$1" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs
+printf "#!/bin/sh\nexit 0\n" >"$1/usr/sbin/update-initramfs"
+chmod 755 "$1/usr/sbin/update-initramfs"'
+
+mmdebstrap --mode=unshare --variant=apt --architectures="$ARCH" "\${include[@]}" \
+  --aptopt='Acquire::Languages "none"' \
+  --essential-hook="$divert" \
+  --customize-hook='bash /work/in/customize-rootfs.sh "$1"' \
+  "$RELEASE" /work/rootfs.tar "deb [trusted=yes] copy:///work/debs ./"
+
+tmp=$(mktemp -p "$cache" .partial-XXXXXX)
+cp -- /work/rootfs.tar "$tmp"
+mv -f -- "$tmp" "$cache/$key.tar"
+flock "$cache/.lock" bash -c "$(declare -f evict); evict '$cache' '*.tar' $((CACHE_LIMIT_MIB * 3 / 4))"
+`;
+
+/** Runs inside mmdebstrap's namespace after installation, with the root directory as $1. */
+export const customizeRootfsScript = bash`set -euo pipefail
+root=$1
+in=/work/in
+echo "::progress 0.7"
+
+mapfile -t remove <"$in/remove"
+installed=()
+for package in "\${remove[@]}"; do
+  if chroot "$root" dpkg-query -W -f '\${Status}' "$package" 2>/dev/null | grep -q 'ok installed'; then
+    installed+=("$package")
+  fi
+done
+if ((\${#installed[@]})); then
+  chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q "\${installed[@]}"
+  chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get autoremove --purge -y -q
+fi
+
+locale=$(cat "$in/locale")
+if [ "$locale" != C.UTF-8 ] && [ -f "$root/etc/locale.gen" ]; then
+  printf '%s UTF-8\n' "$locale" >"$root/etc/locale.gen"
+  chroot "$root" locale-gen
+fi
+printf 'LANG=%s\n' "$locale" >"$root/etc/default/locale"
+
+chroot "$root" systemctl enable --quiet systemd-networkd.service systemd-resolved.service
+if [ -f "$root/lib/systemd/system/ssh.service" ]; then
+  # Host keys are made on the first boot: an image never ships keys that every copy shares.
+  rm -f "$root"/etc/ssh/ssh_host_*
+  cp "$in/ssh-host-keys.service" "$root/etc/systemd/system/bbos-ssh-host-keys.service"
+  chroot "$root" systemctl enable --quiet bbos-ssh-host-keys.service
+fi
+cp "$in/grow-root" "$root/usr/local/sbin/bbos-grow-root"
+chmod 755 "$root/usr/local/sbin/bbos-grow-root"
+cp "$in/grow-root.service" "$root/etc/systemd/system/bbos-grow-root.service"
+chroot "$root" systemctl enable --quiet bbos-grow-root.service
+
+cp "$in/initramfs-modules" "$root/etc/initramfs-tools/modules"
+printf 'MODULES=list\nCOMPRESS=zstd\n' >"$root/etc/initramfs-tools/conf.d/bbos"
+rm "$root/usr/sbin/update-initramfs"
+chroot "$root" dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs
+echo "making the initramfs"
+chroot "$root" update-initramfs -c -k all
+
+cp "$in/sources.list" "$root/etc/apt/sources.list"
+# systemd makes the machine id on the first boot.
+: >"$root/etc/machine-id"
+rm -f "$root/var/lib/dbus/machine-id"
+rm -rf "$root"/var/log/apt/* "$root/var/log/dpkg.log" "$root/var/log/alternatives.log" \
+  "$root/var/cache/ldconfig/aux-cache" "$root"/var/cache/debconf/*-old "$root"/var/lib/dpkg/*-old
+`;
+
+/**
+ * Unpacks the root filesystem and applies the config: users, then the generated files
+ * (/work/in/root, with modes and owners from /work/in/attributes), links, and the package
+ * manifest. Runs only the builder's own tools: no program of the image.
+ */
+export const configureScript = bash`
+rm -rf /work/rootfs && mkdir /work/rootfs
+tar -C /work/rootfs --numeric-owner -xpf /work/rootfs.tar
+rm /work/rootfs.tar
+root=/work/rootfs
+echo "::progress 0.3"
+
+while IFS=$'\t' read -r name uid sudo; do
+  groups=()
+  [ "$sudo" = yes ] && groups=(-G sudo)
+  useradd --root "$root" --uid "$uid" --user-group --create-home --shell /bin/bash \
+    "\${groups[@]}" -- "$name"
+  echo "user $name (uid $uid)"
+done </work/in/users
+if [ -s /work/in/passwords ]; then chpasswd --root "$root" --encrypted </work/in/passwords; fi
+
+cp -rT --no-preserve=mode,ownership /work/in/root "$root"
+while IFS=$'\t' read -r mode owner path; do
+  chown -h -- "$owner" "$root$path"
+  chmod -- "$mode" "$root$path"
+done </work/in/attributes
+while IFS=$'\t' read -r path target; do
+  mkdir -p -- "$(dirname -- "$root$path")"
+  ln -sfn -- "$target" "$root$path"
+done </work/in/links
+echo "::progress 0.8"
+
+dpkg-query --admindir="$root/var/lib/dpkg" -W -f '\${Package}\t\${Version}\t\${Architecture}\n' |
+  LC_ALL=C sort >/work/out/packages.manifest
+echo "$(wc -l </work/out/packages.manifest) packages installed"
+`;
+
+/**
+ * Makes the disk image without loop mounts: the boot configuration, then the root filesystem
+ * (mkfs.ext4 -d) with fixed UUIDs, hash seed and times, the ESP (mkfs.vfat and mtools) where the
+ * board boots through EFI, the partition table (sfdisk on the file) and the boot loader written
+ * at the SoC's offsets.
+ */
+export const assembleScript = bash`
+root=/work/rootfs
+export E2FSPROGS_FAKE_TIME=$SOURCE_DATE_EPOCH
+kernel=$(cd "$root/boot" && ls vmlinuz-* | sort -V | tail -n 1)
+version=\${kernel#vmlinuz-}
+echo "kernel $version"
+cmdline=$(cat /work/in/cmdline)
+
+case "$BOOT" in
+  extlinux)
+    mkdir -p "$root/boot/extlinux"
+    {
+      printf 'default bbos\ntimeout 1\n\nlabel bbos\n'
+      printf '  kernel /boot/vmlinuz-%s\n' "$version"
+      printf '  initrd /boot/initrd.img-%s\n' "$version"
+      if [ -n "$DTB" ]; then printf '  fdt /usr/lib/linux-image-%s/%s\n' "$version" "$DTB"; fi
+      printf '  append %s\n' "$cmdline"
+    } >"$root/boot/extlinux/extlinux.conf"
+    ;;
+  grub-efi)
+    mkdir -p "$root/boot/grub"
+    {
+      printf 'set timeout=1\nset default=0\n\nmenuentry "BBOS" {\n'
+      printf '  linux /boot/vmlinuz-%s %s\n' "$version" "$cmdline"
+      printf '  initrd /boot/initrd.img-%s\n}\n' "$version"
+    } >"$root/boot/grub/grub.cfg"
+    ;;
+esac
+
+# Every time in the image is SOURCE_DATE_EPOCH or older.
+find "$root" -newermt "@$SOURCE_DATE_EPOCH" -print0 | xargs -0r touch -h -d "@$SOURCE_DATE_EPOCH"
+echo "::progress 0.2"
+
+mib=$((1024 * 1024))
+root_start=$ROOT_START_MIB
+root_mib=$((IMAGE_MIB - root_start - 1))
+mkfs.ext4 -q -F -L rootfs -U "$ROOT_UUID" -E "hash_seed=$ROOT_UUID,lazy_itable_init=0,lazy_journal_init=0" \
+  -d "$root" /work/root.img "\${root_mib}M"
+# mkfs.ext4 -d copies access and change times from the tree; set them, and the creation time,
+# to SOURCE_DATE_EPOCH in every used inode.
+dumpe2fs /work/root.img 2>/dev/null | awk -v epoch="$SOURCE_DATE_EPOCH" '
+  /^Inode count:/ { count = $3 }
+  /^Inodes per group:/ { per = $4 }
+  /^Group [0-9]+:/ { group = $2 + 0 }
+  /Free inodes: / {
+    sub(/.*Free inodes: /, ""); n = split($0, ranges, ", ")
+    for (i = 1; i <= n; i++) { split(ranges[i], r, "-"); if (r[2] == "") r[2] = r[1]; for (j = r[1]; j <= r[2]; j++) free[j] = 1 }
+  }
+  END {
+    for (ino = 1; ino <= count; ino++) if (!(ino in free))
+      for (f = 1; f <= 3; f++) { field = f == 1 ? "atime" : f == 2 ? "ctime" : "crtime"
+        printf "sif <%d> %s @%s\nsif <%d> %s_extra 0\n", ino, field, epoch, ino, field }
+  }' >/work/inode-times
+debugfs -w -f /work/inode-times /work/root.img >/dev/null 2>/work/debugfs.err || {
+  cat /work/debugfs.err >&2
+  exit 1
+}
+echo "::progress 0.6"
+
+truncate -s "\${IMAGE_MIB}M" /work/out/disk.img
+if [ "$BOOT" = grub-efi ]; then
+  grub-mkimage -O x86_64-efi -o /work/BOOTX64.EFI -p /boot/grub -c /work/in/grub-early.cfg \
+    part_gpt ext2 fat search search_fs_uuid normal linux echo configfile test all_video gzio
+  touch -d "@$SOURCE_DATE_EPOCH" /work/BOOTX64.EFI
+  esp_mib=$((root_start - 1))
+  mkfs.vfat -i "$ESP_SERIAL" -n ESP --invariant -C /work/esp.img $((esp_mib * 1024)) >/dev/null
+  export MTOOLS_SKIP_CHECK=1
+  mmd -i /work/esp.img ::/EFI ::/EFI/BOOT
+  mcopy -m -i /work/esp.img /work/BOOTX64.EFI ::/EFI/BOOT/BOOTX64.EFI
+fi
+sfdisk --quiet --no-reread --no-tell-kernel /work/out/disk.img </work/in/partitions
+if [ "$BOOT" = grub-efi ]; then
+  dd if=/work/esp.img of=/work/out/disk.img bs=1M seek=1 conv=notrunc,sparse status=none
+  rm /work/esp.img
+fi
+dd if=/work/root.img of=/work/out/disk.img bs=1M seek="$root_start" conv=notrunc,sparse status=none
+rm /work/root.img
+
+while read -r offset file; do
+  echo "boot loader: $file at byte $offset"
+  dd if="/work/boot/root/$file" of=/work/out/disk.img bs=512 seek="$offset" oflag=seek_bytes \
+    conv=notrunc status=none
+done </work/in/bootloader-writes
+sfdisk --dump /work/out/disk.img
+`;
