@@ -278,6 +278,7 @@ describe("a build, from version to verified download", () => {
       ["LOG", "build.log.gz"],
       ["MANIFEST", "bbos-test.img.zst.txt"],
       ["MANIFEST", "bbos-test.manifest.txt"],
+      ["MANIFEST", "bbos-test.packages.sha256"],
       ["PROVENANCE", "bbos-test.img.zst.provenance.json"],
       ["SIGNATURE", "bbos-test.img.zst.minisig"],
       ["SIGNATURE", "bbos-test.img.zst.provenance.json.minisig"],
@@ -316,8 +317,18 @@ describe("a build, from version to verified download", () => {
     const image = imageOf(built);
     const provenance = JSON.parse(
       await readFile(join(dir, "bbos-test.img.zst.provenance.json"), "utf8"),
-    ) as { subject: unknown };
+    ) as {
+      subject: unknown;
+      predicate: { buildDefinition: { resolvedDependencies: { name: string; digest: unknown }[] } };
+    };
     expect(provenance.subject).toEqual([{ name: image.name, digest: { sha256: image.sha256 } }]);
+    // The recipe's recorded package set is published and named, file by file, in the provenance.
+    const packageSet = await readFile(join(dir, "bbos-test.packages.sha256"), "utf8");
+    const [packageSha256] = packageSet.split(" ");
+    expect(packageSet).toMatch(/^[0-9a-f]{64} {2}hello_1\.0_all\.deb\n$/);
+    expect(provenance.predicate.buildDefinition.resolvedDependencies.slice(1)).toEqual([
+      { name: "hello_1.0_all.deb", digest: { sha256: packageSha256 } },
+    ]);
     const decompressed = await run("zstd", ["-dc", join(dir, image.name)], {
       encoding: "buffer",
       maxBuffer: 8 << 20,

@@ -48,6 +48,9 @@ const shellRecipe: Recipe = {
             `echo "psk is $WIFI_PSK"`,
             "head -c 3145728 /dev/zero | tr '\\0' 'b' > out/test.img",
             "dpkg-query -W > out/manifest.txt",
+            // A package set of one made-up package file, as a recipe records what it installed.
+            "echo 'not really a package' > /tmp/hello_1.0_all.deb",
+            "(cd /tmp && sha256sum hello_1.0_all.deb) > out/packages.sha256",
             "echo '::progress 1'",
           ].join("\n"),
         },
@@ -55,6 +58,11 @@ const shellRecipe: Recipe = {
       files: [],
       image: { path: "test.img", name: "bbos-test.img", contentType: "application/octet-stream" },
       manifest: { path: "manifest.txt", name: "bbos-test.manifest.txt", contentType: "text/plain" },
+      packageSet: {
+        path: "packages.sha256",
+        name: "bbos-test.packages.sha256",
+        contentType: "text/plain",
+      },
     };
   },
 };
@@ -80,6 +88,7 @@ const sleepRecipe: Recipe = {
     files: [],
     image: { path: "never.img", name: "never.img", contentType: "application/octet-stream" },
     manifest: null,
+    packageSet: null,
   }),
 };
 
@@ -104,6 +113,7 @@ const slowRecipe: Recipe = {
     files: [],
     image: { path: "slow.img", name: "slow.img", contentType: "application/octet-stream" },
     manifest: null,
+    packageSet: null,
   }),
 };
 

@@ -63,6 +63,7 @@ const noopRecipe: Recipe = {
     files: [],
     image: { path: "noop.img", name: "noop.img", contentType: "application/octet-stream" },
     manifest: null,
+    packageSet: null,
   }),
 };
 

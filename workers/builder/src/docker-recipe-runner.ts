@@ -3,7 +3,7 @@
 // each (size and digests while storing), signed, checksummed, with a signed provenance
 // statement and the compressed log. Knows nothing recipe-specific.
 import { createReadStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
@@ -13,6 +13,7 @@ import {
   provenanceStatement,
   serializeStatement,
   signPrehashed,
+  type DigestedFile,
   type StageTiming,
   type ObjectStore,
   type SigningKey,
@@ -25,6 +26,7 @@ import {
   type ImageCompression,
   type JsonObject,
   type Recipe,
+  type RecipeOutput,
   type RecipePlan,
 } from "@bbos/core/build";
 import type { ArtifactInput, BuildWithConfigRow } from "@bbos/db";
@@ -224,6 +226,15 @@ async function publish(
       createReadStream(join(workDir, "out", plan.manifest.path)),
     );
   }
+  const packages = plan.packageSet ? await readPackageSet(workDir, plan.packageSet) : [];
+  if (plan.packageSet) {
+    await put(
+      "MANIFEST",
+      plan.packageSet.name,
+      plan.packageSet.contentType,
+      createReadStream(join(workDir, "out", plan.packageSet.path)),
+    );
+  }
   await putText(
     "MANIFEST",
     `${imageName}.txt`,
@@ -242,6 +253,7 @@ async function publish(
       uri: `docker-image:${context.builderImage.tag}`,
     },
     workerId: options.workerId,
+    inputFiles: packages,
     startedOn: context.startedOn,
     finishedOn: context.finishedOn,
     stages: context.stages,
@@ -257,6 +269,23 @@ async function publish(
   context.log.append("artifacts stored and signed", "sys");
   await put("LOG", "build.log.gz", "application/gzip", archive.finish());
   return artifacts;
+}
+
+/** The recipe's recorded package set: `<sha256>  <file name>` lines. */
+async function readPackageSet(workDir: string, output: RecipeOutput): Promise<DigestedFile[]> {
+  const text = await readFile(join(workDir, "out", output.path), "utf8");
+  return text
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line, index) => {
+      const match = /^([0-9a-f]{64}) [ *]([^\s/]+)$/.exec(line);
+      if (!match?.[1] || !match[2]) {
+        throw new PermanentBuildError(
+          `line ${index + 1} of the recipe's package set out/${output.path} is not "<sha256>  <file name>": ${JSON.stringify(line.slice(0, 200))}`,
+        );
+      }
+      return { name: match[2], sha256: match[1] };
+    });
 }
 
 /** The `.img.txt` beside the image, as Armbian publishes one: what the image is, in words. */

@@ -122,6 +122,7 @@ export async function runPlan(options: RunPlanOptions): Promise<StageTiming[]> {
   }
   await assertOutput(workDir, plan.image);
   if (plan.manifest) await assertOutput(workDir, plan.manifest);
+  if (plan.packageSet) await assertOutput(workDir, plan.packageSet);
   return timings;
 }
 

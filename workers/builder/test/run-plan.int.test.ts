@@ -76,6 +76,7 @@ async function run(plan: Partial<RecipePlan>, options: { allowPrivileged?: boole
       files: [],
       image: { path: "disk.img", name: "disk.img", contentType: "application/octet-stream" },
       manifest: null,
+      packageSet: null,
       ...plan,
     },
     stages: recipe.stages,

@@ -90,6 +90,17 @@ describe("the debian recipe's qemu-amd64 image", () => {
     }
     expect(imageDigest(second)).toMatch(/^[0-9a-f]{64}$/);
     timings.push(`both images: sha256 ${imageDigest(first)}`);
+    // What made it: the recorded package set, named file by file in the signed provenance.
+    const packageSet = await artifactText(first, /\.packages\.sha256$/);
+    const kernel = /^([0-9a-f]{64}) {2}(linux-image-\S+_amd64\.deb)$/m.exec(packageSet);
+    expect(kernel).not.toBeNull();
+    const provenance = JSON.parse(await artifactText(first, /\.provenance\.json$/)) as {
+      predicate: { buildDefinition: { resolvedDependencies: { name: string; digest: unknown }[] } };
+    };
+    expect(provenance.predicate.buildDefinition.resolvedDependencies).toContainEqual({
+      name: kernel?.[2],
+      digest: { sha256: kernel?.[1] },
+    });
   });
 
   it("boots under qemu-system-x86_64 with OVMF to a login with the configured host name", async () => {
@@ -109,6 +120,14 @@ describe("the debian recipe's qemu-amd64 image", () => {
     expect(machine.output()).toMatch(/HOST=bbos-amd64 TZ=Europe\/Berlin HTOP=\/usr\/bin\/htop/);
   });
 });
+
+/** The text of the build's artifact whose name matches `name`. */
+async function artifactText(build: BuildJson, name: RegExp): Promise<string> {
+  const artifact = build.artifacts.find((candidate) => name.test(candidate.name));
+  if (!artifact) throw new Error(`build ${build.id} has no artifact matching ${String(name)}`);
+  const response = await fetch(new URL(artifact.downloadUrl, installation.server.url));
+  return response.text();
+}
 
 /** Where two images differ: the first differing byte offsets, by partition. */
 async function describeDifference(a: BuildJson, b: BuildJson): Promise<string> {

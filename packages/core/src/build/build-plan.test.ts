@@ -89,6 +89,7 @@ describe("withImageCompression", () => {
     files: [],
     image: { path: "disk.img", name: "bbos.img", contentType: "application/octet-stream" },
     manifest: null,
+    packageSet: null,
   };
   const stages = [{ id: "image", title: "Image", weight: 9 }];
 

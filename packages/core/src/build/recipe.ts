@@ -77,6 +77,12 @@ export interface RecipePlan {
   readonly image: RecipeOutput;
   /** The installed package list (`dpkg-query` output), when the recipe makes one. */
   readonly manifest: RecipeOutput | null;
+  /**
+   * The exact package files the build installed, one `<sha256>  <file name>` line each
+   * (sha256sum's format), when the recipe records them: published beside the image and listed as
+   * the provenance's resolved dependencies.
+   */
+  readonly packageSet: RecipeOutput | null;
 }
 
 /** A board recipe (`debian`, `armbian`, or one a test registers). */

@@ -155,6 +155,7 @@ describe("armbianRecipe.plan", () => {
     );
   });
 
+  // Hundreds of configs, each sourced by bash: seconds, more on a busy machine.
   it("names a real board, branch, release and extensions of armbian/build at the pinned revision", () => {
     expect(armbianFramework).toEqual({ repository: facts.repository, revision: facts.revision });
     const extensions = fact("extensions", "names")?.value ?? [];
@@ -203,7 +204,7 @@ done`,
       for (const name of enabled.split(",")) expect(extensions, name).toContain(name);
       expect(configure).toBe("no");
     }
-  });
+  }, 60_000);
 
   it("sets EXPERT=yes exactly for the releases armbian/build builds only for experts", () => {
     const released = facts.facts

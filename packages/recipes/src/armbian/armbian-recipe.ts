@@ -164,6 +164,7 @@ export const armbianRecipe: Recipe = {
         contentType: "application/octet-stream",
       },
       manifest: null,
+      packageSet: null,
     };
   },
   progressOf: armbianProgressOf,

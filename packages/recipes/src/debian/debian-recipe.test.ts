@@ -1,5 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { pbkdf2Sync } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
@@ -13,6 +16,7 @@ import {
   configureScript,
   customizeRootfsScript,
   downloadScript,
+  prelude,
   rootfsScript,
 } from "./scripts.ts";
 
@@ -61,6 +65,7 @@ describe("debianRecipe.supports", () => {
       /desktop images are not supported yet/,
     );
     expect(refusal({ ...base, image: { rootfs: "btrfs" } })).toMatch(/ext4.*not btrfs/);
+    expect(refusal({ ...base, kernel: { overlays: ["uart1"] } })).toMatch(/armbian recipe/);
     expect(refusal({ ...base, files: [{ fileId: "f", path: "/etc/motd" }] })).toMatch(
       /project files/,
     );
@@ -102,6 +107,11 @@ describe("debianRecipe.plan", () => {
     );
     expect(file(result, "cmdline")).toMatch(/^root=UUID=\S+ ro rootwait console=ttyAMA0,115200\n$/);
     expect(file(result, "bootloader-writes")).toBe("");
+    expect(result.image.name).toBe("bbos-qemu-arm64-bookworm.img");
+    expect(result.packageSet).toMatchObject({
+      path: "package-set.sha256",
+      name: "bbos-qemu-arm64-bookworm.packages.sha256",
+    });
   });
 
   it("writes a Rockchip board's boot loader at the SoC's offsets on an MBR disk", () => {
@@ -262,6 +272,36 @@ describe("hostile config values", () => {
       { input: file(result, "attributes") },
     ).toString();
     expect(out).toContain("[0600|1000:1000|/home/eve/.ssh/authorized_keys]\n");
+  });
+});
+
+describe("the caches' eviction", () => {
+  it("deletes the least recently used entries until the rest fit, and nothing else", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bbos-evict-"));
+    try {
+      // Four 1 MiB entries, used in the order a (longest ago), b, c, d; plus files that are not
+      // entries (a partial download, a lock) and so never go.
+      const entries = ["a", "b", "c", "d"];
+      for (const [age, name] of entries.entries()) {
+        const path = join(dir, `${name}.tar`);
+        writeFileSync(path, Buffer.alloc(1024 * 1024));
+        utimesSync(path, 1_000_000 + age, 1_000_000 + age);
+      }
+      writeFileSync(join(dir, ".partial-x"), Buffer.alloc(4 * 1024 * 1024));
+      writeFileSync(join(dir, "lock"), "");
+      const out = execFileSync("bash", [
+        "-euo",
+        "pipefail",
+        "-c",
+        `${prelude}\nevict "$1" '*.tar' 2`,
+        "evict",
+        dir,
+      ]);
+      expect(out.toString()).toBe("cache: evicted a.tar (1 MiB)\ncache: evicted b.tar (1 MiB)\n");
+      expect(readdirSync(dir).sort()).toEqual([".partial-x", "c.tar", "d.tar", "lock"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -217,6 +217,11 @@ export const debianRecipe: Recipe = {
         name: `${name}.packages.txt`,
         contentType: "text/plain; charset=utf-8",
       },
+      packageSet: {
+        path: "package-set.sha256",
+        name: `${name}.packages.sha256`,
+        contentType: "text/plain; charset=utf-8",
+      },
     };
   },
 };
@@ -241,6 +246,9 @@ function unsupportedReason(config: BoardConfigV2): string | null {
   }
   if ((config.image?.rootfs ?? "ext4") !== "ext4") {
     return `the debian recipe makes ext4 root file systems, not ${config.image?.rootfs}`;
+  }
+  if ((config.kernel?.overlays ?? []).length > 0) {
+    return "Debian's kernel ships no Armbian device-tree overlays; choose the armbian recipe for kernel.overlays";
   }
   if ((config.files ?? []).length > 0) {
     return "the debian recipe does not copy project files into images yet";

@@ -10,8 +10,8 @@ function bash(strings: TemplateStringsArray, ...parts: string[]): string {
   return String.raw({ raw: strings.raw }, ...parts).replaceAll("\\${", "${");
 }
 
-/** Shell functions every step starts with. */
-const prelude = bash`
+/** Shell functions every step starts with: `evict DIR PATTERN MIB`, the caches' size limit. */
+export const prelude = bash`
 # Deletes the least recently used files named $2 (a pattern) in $1 until they take at most $3 MiB.
 evict() {
   local dir=$1 pattern=$2 limit=$(( $3 * 1024 * 1024 )) total
@@ -68,6 +68,8 @@ while read -r _uri file _size hash; do
   printf '%s  %s\n' "\${hash#MD5Sum:}" "$file" >>/work/debs/MD5SUMS
 done </work/package-uris
 (cd /work/debs && md5sum --quiet --strict -c MD5SUMS && rm MD5SUMS && sha256sum -- *.deb >SHA256SUMS)
+# The recorded package set, published with the image and named in its provenance.
+cp /work/debs/SHA256SUMS /work/out/package-set.sha256
 flock /cache/apt/lock bash -c "$(declare -f evict); evict /cache/apt/archives '*.deb' $((CACHE_LIMIT_MIB / 4))"
 
 mapfile -t boot </work/in/boot-packages
@@ -77,7 +79,7 @@ if ((\${#boot[@]})); then
 fi
 
 # The root filesystem cache key: the exact .deb files and everything else the rootfs stage uses.
-sort /work/debs/SHA256SUMS | cat - /work/in/rootfs-settings | sha256sum | cut -c1-64 >/work/rootfs-key
+cat /work/debs/SHA256SUMS /work/in/rootfs-settings | sha256sum | cut -c1-64 >/work/rootfs-key
 echo "root filesystem key $(cat /work/rootfs-key)"
 `;
 
