@@ -160,6 +160,7 @@ async function inProcessWorker(installation: Installation): Promise<RunningBuild
     store: storage.store,
     signingKey: storage.signingKey,
     workRoot: await mkdtemp(join(tmpdir(), "bbos-work-")),
+    cache: { dir: await mkdtemp(join(tmpdir(), "bbos-cache-")), limitMiB: 1024 },
     concurrency: 1,
     limits: { cpus: 1, memoryBytes: 256 * 1024 * 1024 },
     timeoutMs: 5 * 60_000,

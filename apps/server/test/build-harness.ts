@@ -55,7 +55,7 @@ export interface BuildInstallationOptions {
   store?: ObjectStore;
   /** Replaces the test recipes (the image tests use the product's). */
   recipes?: readonly Recipe[];
-  /** The worker's build cache. @defaultValue one inside the work root */
+  /** The worker's build cache. @defaultValue an empty one of its own */
   cache?: BuildCache;
   /** Each build container's CPUs and memory. @defaultValue 1 CPU, 512 MiB */
   limits?: { cpus: number; memoryBytes: number };
@@ -85,7 +85,10 @@ export async function startBuildInstallation(
     concurrency: 2,
     limits: options.limits ?? { cpus: 1, memoryBytes: 512 * 1024 * 1024 },
     timeoutMs: 60 * 60_000,
-    ...(options.cache ? { cache: options.cache } : {}),
+    cache: options.cache ?? {
+      dir: await mkdtemp(join(tmpdir(), "bbos-cache-")),
+      limitMiB: 1024,
+    },
     logger: pino({ level: "silent" }),
   });
   const project = await createProject(server.db, {

@@ -399,7 +399,7 @@ describe("a build, from version to verified download", () => {
     )
       .flat()
       .map((artifact) => artifact.storageKey);
-    expect(storageKeys).toHaveLength(16);
+    expect(storageKeys).toHaveLength(18);
     for (const id of [built.id, rebuilt.id]) {
       const { body } = await graphql<{
         deleteBuildArtifacts: { deletedCount: number; build: { artifacts: unknown[] } };
@@ -420,7 +420,7 @@ describe("a build, from version to verified download", () => {
         { id },
       );
       expect(body.data?.deleteBuildArtifacts).toEqual({
-        deletedCount: 8,
+        deletedCount: 9,
         build: { artifacts: [] },
       });
     }

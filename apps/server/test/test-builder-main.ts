@@ -30,6 +30,7 @@ const builder = await startBuilder({
   store: storage.store,
   signingKey: storage.signingKey,
   workRoot: env("WORK_DIR"),
+  cache: { dir: `${env("WORK_DIR")}.cache`, limitMiB: 1024 },
   concurrency: 1,
   limits: { cpus: 1, memoryBytes: 256 * 1024 * 1024 },
   timeoutMs: 5 * 60_000,

@@ -168,6 +168,7 @@ async function runPart(options: BuildOverheadOptions, cleanup: Cleanup) {
     store,
     signingKey,
     workRoot: join(tmp, "work"),
+    cache: { dir: join(tmp, "cache"), limitMiB: 1024 },
     concurrency: 1,
     limits: { cpus: 1, memoryBytes: 512 * 1024 * 1024 },
     timeoutMs: BUILD_TIMEOUT_MS,

@@ -5,7 +5,6 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
 
 import type { ObjectStore, SigningKey } from "@bbos/artifacts";
 import type { Recipe } from "@bbos/core/build";
@@ -53,11 +52,8 @@ export interface BuilderOptions {
   timeoutMs: number;
   /** Debian mirror for the builder image and recipes; detected from apt when absent. */
   mirror?: string;
-  /**
-   * The cache builds on this worker share (apt packages, root filesystems) and its size limit.
-   * @defaultValue `<workRoot>/cache`, 20 GiB
-   */
-  cache?: BuildCache;
+  /** The cache builds on this worker share (apt packages, root filesystems) and its size limit. */
+  cache: BuildCache;
   /** Whether recipe steps that need a privileged container run here. @defaultValue false */
   allowPrivileged?: boolean;
   logger: Logger;
@@ -127,7 +123,7 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
   });
 
   const mirror = options.mirror ?? (await detectDebianMirror(builderImageDefinition.release));
-  const cache = options.cache ?? { dir: join(options.workRoot, "cache"), limitMiB: 20 * 1024 };
+  const { cache } = options;
   await mkdir(cache.dir, { recursive: true });
   const builderImage = (progress: (line: string) => void) =>
     ensureBuilderImage(docker, {
