@@ -248,8 +248,3 @@ function bootloaderFor(
     ...(reason === undefined ? {} : { reason }),
   };
 }
-
-/** Layout files a board's Debian target must contain (for the facts check). */
-function layoutFiles(catalogue: BoardCatalogue, board: CatalogueBoard): string[] {
-  return (catalogue.families[board.family]?.bootloaderLayout?.writes ?? []).map((w) => w.file);
-}
