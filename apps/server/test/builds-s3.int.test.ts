@@ -98,7 +98,7 @@ describe("artifacts in S3", () => {
       artifacts = read.body.data?.build.artifacts ?? [];
       if (artifacts.length === 0) await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    expect(artifacts).toHaveLength(8);
+    expect(artifacts).toHaveLength(9);
     for (const artifact of artifacts) {
       const url = new URL(artifact.downloadUrl);
       expect(url.origin).not.toBe(new URL(installation.server.url).origin);
