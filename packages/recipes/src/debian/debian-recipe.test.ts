@@ -73,6 +73,24 @@ describe("debianRecipe.supports", () => {
   });
 });
 
+describe("the recipe's scripts", () => {
+  it("are valid bash", () => {
+    const scripts = {
+      downloadScript,
+      rootfsScript,
+      customizeRootfsScript,
+      configureScript,
+      assembleScript,
+    };
+    for (const [name, script] of Object.entries(scripts)) {
+      expect(() => execFileSync("bash", ["-n", "-c", script]), name).not.toThrow();
+    }
+    for (const { path, content } of plan(base).files.filter((f) => f.path === "grow-root")) {
+      expect(() => execFileSync("sh", ["-n", "-c", content]), path).not.toThrow();
+    }
+  });
+});
+
 describe("debianRecipe.plan", () => {
   it("is pure: the same input gives the same plan", () => {
     expect(plan(base)).toEqual(plan(base));

@@ -132,7 +132,7 @@ export const debianRecipe: Recipe = {
           `remove ${remove.join(" ")}`,
           `modules ${modules.join(" ")}`,
           `sources ${sources.trim().replaceAll("\n", " | ")}`,
-          `customize ${sha256(customizeRootfsScript + firstBootFiles.map((f) => f.content).join(""))}`,
+          `scripts ${sha256([rootfsScript, customizeRootfsScript, ...firstBootFiles.map((f) => f.content)].join("\n"))}`,
         ]),
       },
       { path: "boot-packages", content: lines(layout.packages) },

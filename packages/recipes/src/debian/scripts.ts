@@ -119,6 +119,8 @@ mmdebstrap --mode=unshare --variant=apt --architectures="$ARCH" "\${include[@]}"
   --customize-hook='bash /work/in/customize-rootfs.sh "$1"' \
   "$RELEASE" /work/rootfs.tar "deb [trusted=yes] copy:///work/debs ./"
 
+# A build stopped while copying leaves its partial file; gone after a day.
+find "$cache" -maxdepth 1 -name '.partial-*' -mmin +1440 -delete
 tmp=$(mktemp -p "$cache" .partial-XXXXXX)
 cp -- /work/rootfs.tar "$tmp"
 mv -f -- "$tmp" "$cache/$key.tar"
