@@ -1,11 +1,14 @@
 // Adds up the Vitest JSON reports of every workspace into one closing line.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 
 interface VitestFileResult {
   name: string;
   startTime: number;
   endTime: number;
+  /** Set when the file itself failed (it did not load, or a hook threw). */
+  message?: string;
+  assertionResults: { fullName: string; status: string; failureMessages: string[] }[];
 }
 
 interface VitestReport {
@@ -55,12 +58,29 @@ for (const workspace of workspaces) {
     const failed =
       report.numFailedTests || (report.success ? 0 : Math.max(report.numFailedTestSuites, 1));
     console.log(`${label}: ${report.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
+    for (const line of failures(report)) console.log(`  ✗ ${line}`);
     adversarialFiles.push(...report.testResults.filter((r) => r.name.includes(ADVERSARIAL.folder)));
     totals.passed += report.numPassedTests;
     totals.failed += failed;
     totals.skipped += skipped;
   }
 }
+/** What failed in a report, a line each, so the closing lines say which test to look at. */
+function failures(report: VitestReport): string[] {
+  return report.testResults.flatMap((file) => {
+    const name = relative(process.cwd(), file.name);
+    const tests = file.assertionResults
+      .filter((test) => test.status === "failed")
+      .map((test) => `${name} > ${test.fullName}: ${firstLine(test.failureMessages[0])}`);
+    if (tests.length === 0 && file.message) tests.push(`${name}: ${firstLine(file.message)}`);
+    return tests;
+  });
+}
+
+function firstLine(message: string | undefined): string {
+  return (message ?? "").replace(/\n[\s\S]*/, "").slice(0, 300);
+}
+
 if (adversarialFiles.length > 0) {
   const seconds =
     (Math.max(...adversarialFiles.map((r) => r.endTime)) -
