@@ -46,8 +46,8 @@ describe("readServerEnv", () => {
     const base = { DATABASE_URL: "postgres://x/y", AUTH_MODE: "dev" };
     expect(readServerEnv(base).AUTH_MODE).toBe("dev");
     expect(readServerEnv({ ...base, NODE_ENV: "test" }).AUTH_MODE).toBe("dev");
-    expect(() => readServerEnv({ ...base, AUTH_MODE: "github" })).toThrow(
-      /\n {2}AUTH_MODE: must be local or dev \(got "github"\)/,
+    expect(() => readServerEnv({ ...base, AUTH_MODE: "okta" })).toThrow(
+      /\n {2}AUTH_MODE: must be local, dev or github \(got "okta"\)/,
     );
   });
 
@@ -84,5 +84,59 @@ describe("readServerEnv", () => {
     expect(() => readServerEnv({ DATABASE_URL: "postgres://x/y", REDIS_PREFIX: "a:b" })).toThrow(
       /REDIS_PREFIX: must be 1–64 letters/,
     );
+  });
+
+  it("signs in with GitHub when a GitHub app is configured, with github.com's endpoints", () => {
+    const env = readServerEnv({
+      DATABASE_URL: "postgres://x/y",
+      GITHUB_CLIENT_ID: "Iv1.abc",
+      GITHUB_CLIENT_SECRET: "s3cret",
+      GITHUB_ALLOWED_TEAMS: "acme/firmware, acme/boards",
+    });
+    expect(env).toMatchObject({
+      AUTH_MODE: "github",
+      PUBLIC_URL: "http://127.0.0.1:4000",
+      GITHUB_URL: "https://github.com",
+      GITHUB_API_URL: "https://api.github.com",
+      GITHUB_ALLOWED_ORGS: [],
+      GITHUB_ALLOWED_TEAMS: ["acme/firmware", "acme/boards"],
+    });
+  });
+
+  it("derives a GitHub Enterprise Server's API address from its web address", () => {
+    const env = readServerEnv({
+      DATABASE_URL: "postgres://x/y",
+      GITHUB_CLIENT_ID: "id",
+      GITHUB_CLIENT_SECRET: "secret",
+      GITHUB_URL: "https://ghe.example.com/",
+      PUBLIC_URL: "https://bbos.example.com/",
+    });
+    expect(env.GITHUB_API_URL).toBe("https://ghe.example.com/api/v3");
+    expect(env.PUBLIC_URL).toBe("https://bbos.example.com");
+  });
+
+  it("lists what GitHub sign-in lacks, never quoting the client secret", () => {
+    const problems = () =>
+      readServerEnv({
+        DATABASE_URL: "postgres://x/y",
+        NODE_ENV: "production",
+        AUTH_MODE: "github",
+        GITHUB_CLIENT_SECRET: "",
+        GITHUB_ALLOWED_TEAMS: "firmware",
+        PUBLIC_URL: "http://bbos.example.com",
+      });
+    expect(problems).toThrowError(/\n {2}GITHUB_CLIENT_ID: is required with AUTH_MODE=github/);
+    expect(problems).toThrowError(/\n {2}GITHUB_CLIENT_SECRET: is required with AUTH_MODE=github/);
+    expect(problems).toThrowError(/\n {2}GITHUB_ALLOWED_TEAMS.0: must be an org\/team-slug pair/);
+    expect(problems).toThrowError(/\n {2}PUBLIC_URL: must be the server's https:\/\/ address/);
+    expect(() =>
+      readServerEnv({
+        DATABASE_URL: "postgres://x/y",
+        GITHUB_CLIENT_ID: "id",
+        GITHUB_CLIENT_SECRET: "hunter2",
+        GITHUB_URL: "not a url",
+        PORT: "x",
+      }),
+    ).not.toThrowError(/hunter2/);
   });
 });

@@ -36,6 +36,19 @@ async function authOptions(): Promise<AuthOptions> {
       // development machines, usually over plain http://, where a Secure cookie would never be
       // sent back.
       return { mode: "dev", secureCookies: false };
+    case "github":
+      return {
+        mode: "github",
+        // env.ts has made sure both are set in this mode.
+        clientId: env.GITHUB_CLIENT_ID ?? "",
+        clientSecret: env.GITHUB_CLIENT_SECRET ?? "",
+        callbackUrl: `${env.PUBLIC_URL}/auth/github/callback`,
+        githubUrl: env.GITHUB_URL,
+        apiUrl: env.GITHUB_API_URL,
+        allowedOrgs: env.GITHUB_ALLOWED_ORGS,
+        allowedTeams: env.GITHUB_ALLOWED_TEAMS,
+        secureCookies: env.PUBLIC_URL.startsWith("https://"),
+      };
   }
 }
 

@@ -61,7 +61,7 @@ export interface ServerOptions {
   /** 0 picks a free port (tests). */
   port: number;
   version: string;
-  /** Who requests act for: one local user, or sessions from the development login. */
+  /** Who requests act for: one local user, or sessions from the development or GitHub login. */
   auth: AuthOptions;
   webDist?: string | undefined;
   /** Validates board configs. @defaultValue the schemas and catalogue in @bbos/schemas */
@@ -194,7 +194,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }),
   );
   app.use(healthRoutes({ db, redis }));
-  app.use(authRoutes({ auth: options.auth, db }));
+  app.use(authRoutes({ auth: options.auth, db, log, identity, limitSignIns: limiter.signIns }));
   app.use(artifactRoutes({ db, store, signingKey, resolveViewer: identity.resolveViewer, log }));
   app.use("/graphql", refuseOversizedBodies(MAX_BODY_BYTES), limiter.graphql);
   const graphql = await registerGraphQL({

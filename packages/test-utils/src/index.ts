@@ -4,3 +4,9 @@ export { createEmptyDatabase, createTestDatabase, migrateDatabase } from "./post
 export { uniquePrefix } from "./redis.ts";
 export { startPrivatePostgres, type PrivatePostgres } from "./private-postgres.ts";
 export { freePort } from "./free-port.ts";
+export {
+  startFakeGithub,
+  type FakeGithub,
+  type FakeGithubApp,
+  type FakeGithubUser,
+} from "./fake-github.ts";

@@ -11,13 +11,8 @@ export interface LocalAuthOptions {
   user: UserRow;
 }
 
-/**
- * The development login: `POST /auth/dev/login` signs in as any login, no password, creating
- * the user on first use. It gives tests and developers several identities before GitHub login
- * exists, and must never run in production (env.ts refuses `AUTH_MODE=dev` there).
- */
-export interface DevAuthOptions {
-  mode: "dev";
+/** How long sessions last and how their cookie is sent; every mode with sign-in has them. */
+export interface SessionOptions {
   /** A session unused for this long ends. @defaultValue 7 days */
   sessionIdleMs?: number;
   /** A session ends this long after sign-in. @defaultValue 30 days */
@@ -26,8 +21,36 @@ export interface DevAuthOptions {
   secureCookies?: boolean;
 }
 
+/**
+ * The development login: `POST /auth/dev/login` signs in as any login, no password, creating
+ * the user on first use. It gives developers and tests several identities without a GitHub app,
+ * and must never run in production (env.ts refuses `AUTH_MODE=dev` there).
+ */
+export interface DevAuthOptions extends SessionOptions {
+  mode: "dev";
+}
+
+/** Sign-in with a GitHub OAuth app (github.com or GitHub Enterprise Server). */
+export interface GithubAuthOptions extends SessionOptions {
+  mode: "github";
+  clientId: string;
+  clientSecret: string;
+  /** Where GitHub sends the browser back: the server's public URL + `/auth/github/callback`. */
+  callbackUrl: string;
+  /** The web side, e.g. https://github.com or https://ghe.example.com. */
+  githubUrl: string;
+  /** The REST API, e.g. https://api.github.com or https://ghe.example.com/api/v3. */
+  apiUrl: string;
+  /**
+   * Who may sign in: members of any of these organisations or teams ("org/team-slug"),
+   * checked at every sign-in. Both empty: every GitHub user.
+   */
+  allowedOrgs: readonly string[];
+  allowedTeams: readonly string[];
+}
+
 /** Who requests act for, chosen once per server. */
-export type AuthOptions = LocalAuthOptions | DevAuthOptions;
+export type AuthOptions = LocalAuthOptions | DevAuthOptions | GithubAuthOptions;
 
 /** The session settings of a mode with sessions, defaults filled in. */
 export interface SessionPolicy {
@@ -36,7 +59,7 @@ export interface SessionPolicy {
   secureCookies: boolean;
 }
 
-export function sessionPolicy(options: DevAuthOptions): SessionPolicy {
+export function sessionPolicy(options: SessionOptions): SessionPolicy {
   return {
     idleMs: options.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS,
     maxAgeMs: options.sessionMaxAgeMs ?? DEFAULT_SESSION_MAX_AGE_MS,

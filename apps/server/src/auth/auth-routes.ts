@@ -1,4 +1,4 @@
-import express, { Router, type Response } from "express";
+import express, { Router, type Request, type RequestHandler, type Response } from "express";
 
 import {
   createSession,
@@ -6,10 +6,14 @@ import {
   deleteSession,
   ensureDevUser,
   type Db,
+  type UserRow,
 } from "@bbos/db";
 
 import { refuseOversizedBodies } from "../http/request-limits.ts";
+import type { Logger } from "../logger.ts";
 import { sessionPolicy, type AuthOptions } from "./auth-options.ts";
+import { githubLoginRoutes } from "./github-login.ts";
+import type { Identity } from "./identity.ts";
 import {
   createSessionToken,
   readSessionToken,
@@ -45,16 +49,38 @@ function parseDevLogin(body: unknown): { login: string } | { problem: string } {
   return { login };
 }
 
+/** The signed-in user as `GET /auth/session` shows it. */
+function publicUser(user: UserRow) {
+  return { id: user.id, login: user.login, name: user.name, avatarUrl: user.avatarUrl };
+}
+
 /**
- * The auth endpoints. Every mode: `POST /auth/logout` (204; ends the request's session and
- * clears its cookie where there are sessions). Dev mode: `POST /auth/dev/login` with
- * `{"login": "alice"}` signs in as that user, creating it on first use, and answers
- * `{"user": {"id", "login"}}` with the session cookie.
+ * The auth endpoints. Every mode: `GET /auth/session` answers `{"user": … | null, "signIn":
+ * "github" | "dev" | null}` (how a user signs in here; null for a single-user installation),
+ * and `POST /auth/logout` (204; ends the request's session and clears its cookie). Dev mode:
+ * `POST /auth/dev/login` with `{"login": "alice"}` signs in as that user, creating it on first
+ * use, and answers `{"user": …}` with the session cookie. GitHub mode: the OAuth flow of
+ * github-login.ts under `/auth/github`.
  */
-export function authRoutes(deps: { auth: AuthOptions; db: Db }): Router {
-  const { auth, db } = deps;
+export function authRoutes(deps: {
+  auth: AuthOptions;
+  db: Db;
+  log: Logger;
+  identity: Identity;
+  /** Rate limit of the sign-in routes. */
+  limitSignIns: RequestHandler;
+}): Router {
+  const { auth, db, identity } = deps;
   const router = Router();
   router.use("/auth", refuseOversizedBodies(MAX_AUTH_BODY_BYTES));
+  router.get("/auth/session", async (req, res) => {
+    const user = await identity.resolveViewer(req);
+    res.set("Cache-Control", "no-store");
+    res.json({
+      user: user ? publicUser(user) : null,
+      signIn: auth.mode === "local" ? null : auth.mode,
+    });
+  });
   if (auth.mode === "local") {
     // Nobody signs in to or out of a single-user installation: logging out changes nothing.
     router.post("/auth/logout", (_req, res) => {
@@ -67,13 +93,7 @@ export function authRoutes(deps: { auth: AuthOptions; db: Db }): Router {
   const cookie = sessionCookieOptions(policy);
   const { maxAge: _maxAge, ...clearedCookie } = cookie;
 
-  router.post("/auth/dev/login", express.json({ limit: MAX_AUTH_BODY_BYTES }), async (req, res) => {
-    const parsed = parseDevLogin(req.body);
-    if ("problem" in parsed) {
-      refuse(res, 400, "BAD_USER_INPUT", parsed.problem);
-      return;
-    }
-    const user = await ensureDevUser(db, parsed.login);
+  async function startSession(req: Request, res: Response, user: UserRow): Promise<void> {
     const token = createSessionToken();
     const now = new Date();
     await createSession(db, {
@@ -86,13 +106,32 @@ export function authRoutes(deps: { auth: AuthOptions; db: Db }): Router {
       replaces: readSessionToken(req),
       now,
     });
-    // Housekeeping at sign-in, which is rare in development; a server with real logins will
-    // need a periodic sweep instead.
+    // Housekeeping at sign-in, which is rare next to requests.
     await deleteExpiredSessions(db, { idleMs: policy.idleMs, now });
     res.set("Cache-Control", "no-store");
     res.cookie(SESSION_COOKIE, token, cookie);
-    res.json({ user: { id: user.id, login: user.login } });
-  });
+  }
+
+  if (auth.mode === "dev") {
+    router.post(
+      "/auth/dev/login",
+      deps.limitSignIns,
+      express.json({ limit: MAX_AUTH_BODY_BYTES }),
+      async (req, res) => {
+        const parsed = parseDevLogin(req.body);
+        if ("problem" in parsed) {
+          refuse(res, 400, "BAD_USER_INPUT", parsed.problem);
+          return;
+        }
+        const user = await ensureDevUser(db, parsed.login);
+        await startSession(req, res, user);
+        res.json({ user: publicUser(user) });
+      },
+    );
+  } else {
+    router.use("/auth/github", deps.limitSignIns);
+    router.use(githubLoginRoutes({ options: auth, db, log: deps.log, startSession }));
+  }
 
   router.post("/auth/logout", async (req, res) => {
     const token = readSessionToken(req);

@@ -47,7 +47,8 @@ function resolverFor(
       const { user } = options;
       return () => Promise.resolve(user);
     }
-    case "dev": {
+    case "dev":
+    case "github": {
       const { idleMs } = sessionPolicy(options);
       return async (request) => {
         const token = readSessionToken(request);

@@ -19,13 +19,18 @@ export interface RateLimits {
   graphqlPerUserPerMinute?: number;
   /** New WebSocket connections per user. @defaultValue 60 */
   socketsPerUserPerMinute?: number;
+  /** Sign-in attempts (dev login, GitHub redirects and callbacks) per address. @defaultValue 30 */
+  signInsPerMinute?: number;
 }
+
+const DEFAULT_SIGN_INS_PER_MINUTE = 30;
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   graphqlPerMinute: 600,
   socketsPerMinute: 60,
   graphqlPerUserPerMinute: 600,
   socketsPerUserPerMinute: 60,
+  signInsPerMinute: DEFAULT_SIGN_INS_PER_MINUTE,
 };
 
 /** A refusal: the status to answer and when the client may try again. */
@@ -61,6 +66,10 @@ export function createRateLimiter(options: {
     address: limiter("graphql", limits.graphqlPerMinute),
     user: limiter("graphql-user", limits.graphqlPerUserPerMinute ?? limits.graphqlPerMinute),
   };
+  const signIns = {
+    address: limiter("sign-in", limits.signInsPerMinute ?? DEFAULT_SIGN_INS_PER_MINUTE),
+    user: null,
+  };
   const sockets = {
     address: limiter("sockets", limits.socketsPerMinute),
     user: limiter("sockets-user", limits.socketsPerUserPerMinute ?? limits.socketsPerMinute),
@@ -87,10 +96,10 @@ export function createRateLimiter(options: {
     }
   }
 
-  return {
-    /** Express middleware for GraphQL over HTTP: 429 in GraphQL's error shape. */
-    graphql: ((req, res, next) => {
-      consume(graphql, req).then(
+  /** Express middleware answering 429 in GraphQL's error shape, as every JSON route does. */
+  const middleware = (which: Parameters<typeof consume>[0]): RequestHandler =>
+    ((req, res, next) => {
+      consume(which, req).then(
         (refusal) => {
           if (!refusal) {
             next();
@@ -108,7 +117,13 @@ export function createRateLimiter(options: {
         },
         (error: unknown) => next(error),
       );
-    }) satisfies RequestHandler,
+    }) satisfies RequestHandler;
+
+  return {
+    /** For GraphQL over HTTP, per address and per user. */
+    graphql: middleware(graphql),
+    /** For the sign-in routes, per address (nobody is signed in yet). */
+    signIns: middleware(signIns),
     /** For WebSocket upgrades; null admits the connection. */
     socket: (request: IncomingMessage) => consume(sockets, request),
   };

@@ -11,7 +11,7 @@ import {
   findRole,
   listProjectsForUser,
 } from "./projects.ts";
-import { findUserByLogin, upsertGithubUser } from "./users.ts";
+import { ensureLocalUser, findUserByLogin, upsertGithubUser } from "./users.ts";
 
 describe("project repository", () => {
   let db: Db;
@@ -27,6 +27,24 @@ describe("project repository", () => {
     expect(again.id).toBe(first.id);
     expect(await findUserByLogin(db, "ada")).toBeNull();
     expect((await findUserByLogin(db, "ada-l"))?.name).toBe("Ada L.");
+  });
+
+  it("gives a login to its new GitHub holder and parks the stale holder, keeping both users", async () => {
+    // grace renames herself on GitHub, and a newcomer takes her old login.
+    const grace = await upsertGithubUser(db, { githubId: 11n, login: "grace" });
+    const newcomer = await upsertGithubUser(db, { githubId: 12n, login: "grace" });
+    expect(newcomer.id).not.toBe(grace.id);
+    expect((await findUserByLogin(db, "grace"))?.id).toBe(newcomer.id);
+    expect((await findUserByLogin(db, `~${grace.id}`))?.id).toBe(grace.id);
+    // Her own next sign-in brings her current login back to her row.
+    const returning = await upsertGithubUser(db, { githubId: 11n, login: "grace-h" });
+    expect(returning).toMatchObject({ id: grace.id, login: "grace-h" });
+
+    // A development or local user is never taken over by a GitHub user of the same name.
+    const local = await ensureLocalUser(db, "lin");
+    const github = await upsertGithubUser(db, { githubId: 13n, login: "lin" });
+    expect(github.id).not.toBe(local.id);
+    expect((await findUserByLogin(db, `~${local.id}`))?.id).toBe(local.id);
   });
 
   it("shows a project only to its members", async () => {

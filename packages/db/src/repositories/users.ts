@@ -1,6 +1,6 @@
 import type { UserId } from "@bbos/core";
 
-import type { DbClient } from "../client.ts";
+import type { Db, DbClient } from "../client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import type { WithIds } from "./with-ids.ts";
 
@@ -24,8 +24,13 @@ export interface GithubIdentity {
   avatarUrl?: string | null;
 }
 
-/** Creates or refreshes the user behind a GitHub identity. */
-export async function upsertGithubUser(db: DbClient, identity: GithubIdentity): Promise<UserRow> {
+/**
+ * Creates or refreshes the user behind a GitHub identity, matched by GitHub's id (a login can
+ * change hands). GitHub logins are unique at any moment, so another row still holding this
+ * login is stale (a user who has since renamed, or a local or development user of that name):
+ * it keeps its data under the placeholder login `~` + its id, until its own next sign-in.
+ */
+export async function upsertGithubUser(db: Db, identity: GithubIdentity): Promise<UserRow> {
   const profile = {
     login: identity.login,
     name: identity.name ?? null,
@@ -33,11 +38,20 @@ export async function upsertGithubUser(db: DbClient, identity: GithubIdentity): 
     avatarUrl: identity.avatarUrl ?? null,
     lastLoginAt: new Date(),
   };
-  const row = await db.user.upsert({
-    where: { githubId: identity.githubId },
-    create: { githubId: identity.githubId, ...profile },
-    update: profile,
-    select: userSelect,
+  const row = await db.$transaction(async (tx) => {
+    const holder = await tx.user.findUnique({
+      where: { login: identity.login },
+      select: { id: true, githubId: true },
+    });
+    if (holder && holder.githubId !== identity.githubId) {
+      await tx.user.update({ where: { id: holder.id }, data: { login: `~${holder.id}` } });
+    }
+    return tx.user.upsert({
+      where: { githubId: identity.githubId },
+      create: { githubId: identity.githubId, ...profile },
+      update: profile,
+      select: userSelect,
+    });
   });
   return row as UserRow;
 }
