@@ -71,9 +71,13 @@ done
 grep "BBOS is running at" "$work/start.log"
 curl -fsS "http://127.0.0.1:$port/readyz"
 echo
-curl -fsS "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
-  -d '{"query":"{ projects { totalCount edges { node { name } } } }"}'
+# npm start offers the development login: sign in as the seed's user, then read its project.
+curl -fsS -c "$work/cookies" "http://127.0.0.1:$port/auth/dev/login" \
+  -H 'content-type: application/json' -d '{"login":"demo"}' >/dev/null
+curl -fsS -b "$work/cookies" "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
+  -d '{"query":"{ projects { totalCount edges { node { name } } } }"}' | tee "$work/projects.json"
 echo
+grep -q '"Demo boards"' "$work/projects.json" || die "the signed-in demo user does not see the seeded project"
 curl -fsS "http://127.0.0.1:$port/" | grep -q 'id="root"' || die "the web app is not served at /"
 echo "npm start: running after $((SECONDS - started)) s; web app, /readyz and GraphQL answer"
 kill -- -"$start_pid"

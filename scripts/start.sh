@@ -21,7 +21,18 @@ npm run --silent db:migrate
 npx turbo run build --output-logs=errors-only
 npm run --silent db:seed
 
-export NODE_ENV=production WEB_DIST="$PWD/apps/web/dist"
+export WEB_DIST="$PWD/apps/web/dist"
+# Without a GitHub OAuth app the server offers the development login, labelled as such in the
+# app. The server refuses that login in production, so such a trial installation runs without
+# NODE_ENV=production (and with introspection off, as production has it).
+if [ -z "${AUTH_MODE:-}" ] && [ -z "${GITHUB_CLIENT_ID:-}" ]; then
+  export AUTH_MODE=dev
+fi
+if [ "${AUTH_MODE:-}" = dev ]; then
+  export NODE_ENV=development GRAPHQL_INTROSPECTION="${GRAPHQL_INTROSPECTION:-false}"
+else
+  export NODE_ENV=production
+fi
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
 node apps/server/dist/main.js & pids+=($!)
@@ -40,4 +51,7 @@ done
 $ready || die "the platform did not become ready at $url/readyz (see the log above)"
 echo
 echo "BBOS is running at $url (GraphQL: $url/graphql). Press Ctrl-C to stop."
+if [ "${AUTH_MODE:-}" = dev ]; then
+  echo "Sign in with the development login (any name; 'demo' owns the demo project)."
+fi
 wait -n "${pids[@]}"

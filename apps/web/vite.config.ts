@@ -14,6 +14,7 @@ export default defineConfig({
     proxy: {
       "/graphql": { target: apiOrigin, ws: true },
       "/collab": { target: apiOrigin, ws: true },
+      "/auth": { target: apiOrigin },
       "/healthz": { target: apiOrigin },
       "/readyz": { target: apiOrigin },
       "/artifacts": { target: apiOrigin },

@@ -1,6 +1,8 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 
+import { AuthGate } from "./features/auth/auth-gate";
+import { UserMenu } from "./features/auth/user-menu";
 import { StatusBar } from "./features/status/status-bar";
 import { useLayoutStore } from "./features/workspace/layout-store";
 import { Workspace } from "./features/workspace/workspace";
@@ -12,18 +14,23 @@ export function App() {
 
   return (
     <QueryClientProvider client={queryClient}>
-      <div className="app">
-        <header className="app-header">
-          <h1 className="app-header__title">BBOS</h1>
-          <button type="button" onClick={resetLayout}>
-            Reset layout
-          </button>
-        </header>
-        <main className="app-main">
-          <Workspace />
-        </main>
-        <StatusBar />
-      </div>
+      <AuthGate>
+        <div className="app">
+          <header className="app-header">
+            <h1 className="app-header__title">BBOS</h1>
+            <div className="app-header__actions">
+              <button type="button" onClick={resetLayout}>
+                Reset layout
+              </button>
+              <UserMenu />
+            </div>
+          </header>
+          <main className="app-main">
+            <Workspace />
+          </main>
+          <StatusBar />
+        </div>
+      </AuthGate>
     </QueryClientProvider>
   );
 }

@@ -76,12 +76,13 @@ function redirectAllowed(app: FakeGithubApp, redirectUri: string): boolean {
 
 /**
  * Starts the fake on a free port. `GET /login/oauth/authorize` stands for the user approving
- * the app: the user is chosen by GitHub's own `login` parameter (in a browser, whoever is signed
- * in to github.com), and `deny=1` stands for pressing Cancel.
+ * the app: the user named by GitHub's own `login` parameter, else `signedIn` (whoever a
+ * browser is signed in to github.com as); `deny=1` stands for pressing Cancel.
  */
 export async function startFakeGithub(options: {
   app: FakeGithubApp;
   users: readonly FakeGithubUser[];
+  signedIn?: string;
 }): Promise<FakeGithub> {
   const { app } = options;
   const users = new Map(options.users.map((user) => [user.login, user]));
@@ -124,7 +125,7 @@ export async function startFakeGithub(options: {
       res.writeHead(302, { location: back.href }).end();
       return;
     }
-    const user = users.get(query.get("login") ?? "");
+    const user = users.get(query.get("login") ?? options.signedIn ?? "");
     if (!user) {
       res.writeHead(404, { "content-type": "text/plain" }).end("no such user signed in");
       return;
