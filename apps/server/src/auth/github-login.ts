@@ -22,7 +22,7 @@ import { upsertGithubUser, type Db, type UserRow } from "@bbos/db";
 
 import type { Logger } from "../logger.ts";
 import { sessionPolicy, type GithubAuthOptions } from "./auth-options.ts";
-import { isAllowed } from "./github-allowlist.ts";
+import { allowlistIsOpen, isAllowed } from "./github-allowlist.ts";
 
 const STATE_COOKIE = "bbos_oauth_state";
 const STATE_PATH = "/auth/github";
@@ -144,10 +144,8 @@ export function githubLoginRoutes(deps: {
 }): Router {
   const { options, db, log } = deps;
   const allowlist = { orgs: options.allowedOrgs, teams: options.allowedTeams };
-  const scope =
-    allowlist.orgs.length > 0 || allowlist.teams.length > 0
-      ? ["read:user", "read:org"]
-      : ["read:user"];
+  // read:org only where memberships are checked: private ones are hidden without it.
+  const scope = allowlistIsOpen(allowlist) ? ["read:user"] : ["read:user", "read:org"];
   const passport = new Passport();
   passport.use(
     new GitHubStrategy(
