@@ -17,6 +17,7 @@ const config: CodegenConfig = {
         mappers: {
           User: "@bbos/db#UserRow",
           Project: "@bbos/db#MemberProjectRow",
+          Membership: "@bbos/db#MemberRow",
           Board: "@bbos/db#BoardRow",
           ConfigVersion: "@bbos/db#ConfigVersionRow",
           ConfigChange: "@bbos/collab#ConfigChange",

@@ -30,6 +30,7 @@ import { buildKeyPrefix } from "@bbos/recipes";
 import type { AuthOptions } from "./auth/auth-options.ts";
 import { authRoutes } from "./auth/auth-routes.ts";
 import { createIdentity } from "./auth/identity.ts";
+import { createUserDirectory } from "./auth/user-directory.ts";
 import type { CollabLimits } from "./collab/collab-limits.ts";
 import { createCollabHub } from "./collab/collab-hub.ts";
 import { registerCollab } from "./collab/collab-server.ts";
@@ -168,6 +169,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
     collab: collabHub,
     signingKey,
+    users: createUserDirectory(options.auth, db),
     builds: {
       queue: buildQueue,
       events: buildEvents,

@@ -227,6 +227,49 @@ describe("GitHub sign-in", () => {
     github.setUser(eve);
   });
 
+  it("invites by GitHub login, and the invitee finds the project at their first sign-in", async () => {
+    github.setUser({ id: 1004, login: "carol", name: "Carol" });
+    const owner = (await signInWithGithub(server, "alice")).session?.pair ?? "";
+    const created = await graphql<{ createProject: { project: { id: string } } }>(
+      server.url,
+      'mutation { createProject(input: { name: "Invited" }) { project { id } } }',
+      undefined,
+      { cookie: owner },
+    );
+    const projectId = created.body.data?.createProject.project.id ?? "";
+    const invite = (login: string) =>
+      graphql(
+        server.url,
+        "mutation ($input: InviteMemberInput!) { inviteMember(input: $input) { membership { role user { login name } } } }",
+        { input: { projectId, login, role: "EDITOR" } },
+        { cookie: owner },
+      );
+    expect((await invite("carol")).body).toEqual({
+      data: {
+        inviteMember: { membership: { role: "EDITOR", user: { login: "carol", name: "Carol" } } },
+      },
+    });
+    // Recorded under GitHub's id before carol ever signed in.
+    const recorded = await server.db.user.findUniqueOrThrow({ where: { login: "carol" } });
+    expect(recorded).toMatchObject({ githubId: 1004n, lastLoginAt: null });
+
+    const unknown = await invite("no-such-person");
+    expect(unknown.body.errors?.[0]).toMatchObject({
+      message: 'There is no GitHub user "no-such-person".',
+      extensions: { code: "NOT_FOUND" },
+    });
+
+    const carol = (await signInWithGithub(server, "carol")).session?.pair ?? "";
+    const seen = await graphql<{ project: { role: string } | null }>(
+      server.url,
+      "query ($id: ID!) { project(id: $id) { role } }",
+      { id: projectId },
+      { cookie: carol },
+    );
+    expect(seen.body.data?.project?.role).toBe("EDITOR");
+    expect(await server.db.user.count({ where: { githubId: 1004n } })).toBe(1);
+  });
+
   it("has no development login beside it", async () => {
     const response = await fetch(`${server.url}/auth/dev/login`, {
       method: "POST",

@@ -5,6 +5,7 @@ export { transaction } from "./transaction.ts";
 export {
   ensureDevUser,
   ensureLocalUser,
+  ensureUserByLogin,
   findUser,
   findUserByLogin,
   upsertGithubUser,
@@ -16,9 +17,15 @@ export {
   createProject,
   findProjectBySlug,
   findProjectForUser,
+  findRole,
+  LastOwnerError,
+  listMembers,
   listProjectsForUser,
+  setMemberRole,
+  updateProject,
   type CreateProjectInput,
   type MemberProjectRow,
+  type MemberRow,
   type ProjectRow,
 } from "./repositories/projects.ts";
 export {

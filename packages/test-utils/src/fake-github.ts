@@ -170,6 +170,14 @@ export async function startFakeGithub(options: {
   }
 
   function api(req: IncomingMessage, path: string, url: URL, res: ServerResponse): void {
+    const base = `${url.protocol}//${url.host}`;
+    if (path.startsWith("/users/")) {
+      // Public profiles answer without a token, as on github.com.
+      const wanted = users.get(decodeURIComponent(path.slice("/users/".length)));
+      if (wanted) json(res, 200, publicUser(wanted, base));
+      else json(res, 404, { message: "Not Found" });
+      return;
+    }
     const header = req.headers.authorization ?? "";
     const match = /^(?:token|bearer) (\S+)$/i.exec(header);
     const grant = match ? tokens.get(match[1] ?? "") : undefined;
@@ -183,7 +191,6 @@ export async function startFakeGithub(options: {
     }
     const scoped = { "x-oauth-scopes": grant.scopes.join(", ") };
     const readOrg = grant.scopes.includes("read:org");
-    const base = `${url.protocol}//${url.host}`;
     if (path === "/user") {
       json(res, 200, publicUser(user, base), scoped);
     } else if (path === "/user/orgs") {
@@ -205,10 +212,6 @@ export async function startFakeGithub(options: {
         return { slug, name: slug, organization: { login: org } };
       });
       json(res, 200, teams, scoped);
-    } else if (path.startsWith("/users/")) {
-      const wanted = users.get(decodeURIComponent(path.slice("/users/".length)));
-      if (wanted) json(res, 200, publicUser(wanted, base), scoped);
-      else json(res, 404, { message: "Not Found" }, scoped);
     } else {
       json(res, 404, { message: "Not Found" }, scoped);
     }

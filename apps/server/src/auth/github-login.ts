@@ -192,6 +192,7 @@ export function githubLoginRoutes(deps: {
       name: profile.displayName || null,
       email: profile.emails?.[0]?.value ?? null,
       avatarUrl: profile.photos?.[0]?.value ?? null,
+      lastLoginAt: new Date(),
     });
     return { user };
   }

@@ -36,12 +36,24 @@ export function decodeCursor(cursor: string): string {
  * opaque to clients and name the item's id, so a page stays correct when items are added before
  * it.
  *
+ * it. Items without an `id` of their own name theirs through `idOf`.
+ *
  * @throws DomainError `BAD_INPUT` for `first` outside 0…{@link MAX_PAGE_SIZE} or a cursor that
  *   names no item of this list.
  */
 export function toConnection<T extends { id: string }>(
   items: readonly T[],
   args: ConnectionArgs,
+): Connection<T>;
+export function toConnection<T>(
+  items: readonly T[],
+  args: ConnectionArgs,
+  idOf: (item: T) => string,
+): Connection<T>;
+export function toConnection<T>(
+  items: readonly T[],
+  args: ConnectionArgs,
+  idOf: (item: T) => string = (item) => (item as { id: string }).id,
 ): Connection<T> {
   if (!Number.isInteger(args.first) || args.first < 0 || args.first > MAX_PAGE_SIZE) {
     throw new DomainError("BAD_INPUT", `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
@@ -49,12 +61,12 @@ export function toConnection<T extends { id: string }>(
   let start = 0;
   if (args.after != null) {
     const id = decodeCursor(args.after);
-    const index = items.findIndex((item) => item.id === id);
+    const index = items.findIndex((item) => idOf(item) === id);
     if (index < 0) throw new DomainError("BAD_INPUT", "`after` names no item of this list");
     start = index + 1;
   }
   const page = items.slice(start, start + args.first);
-  const edges = page.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = page.map((node) => ({ cursor: encodeCursor(idOf(node)), node }));
   return {
     edges,
     pageInfo: {

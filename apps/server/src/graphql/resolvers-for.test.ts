@@ -14,12 +14,15 @@ import { resolvers } from "./resolvers/index.ts";
 
 describe("resolver completeness", () => {
   it("requires a resolver for every field the mapped row lacks", () => {
-    // `boards` is in the SDL's Project but not in MemberProjectRow.
-    // @ts-expect-error boards is missing
-    const incomplete: ResolversFor<ProjectResolvers, MemberProjectRow> = {};
+    // `boards` and `members` are in the SDL's Project but not in MemberProjectRow.
+    // @ts-expect-error members is missing
+    const incomplete: ResolversFor<ProjectResolvers, MemberProjectRow> = {
+      boards: resolvers.Project.boards,
+    };
     // Fields the row has (name, slug, …) need none.
     const complete: ResolversFor<ProjectResolvers, MemberProjectRow> = {
       boards: resolvers.Project.boards,
+      members: resolvers.Project.members,
     };
     expect([incomplete, complete]).toHaveLength(2);
   });

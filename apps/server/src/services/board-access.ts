@@ -13,6 +13,9 @@ const ACTION_WORDS: Record<ProjectAction, string> = {
   "board.archive": "archiving or restoring boards",
   "version.save": "saving or restoring versions",
   "build.run": "starting, canceling or retrying builds",
+  "project.rename": "renaming the project",
+  "project.archive": "archiving or restoring the project",
+  "member.manage": "managing members",
 };
 
 /** @throws DomainError `UNAUTHENTICATED` when nobody is signed in. */

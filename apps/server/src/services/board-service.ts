@@ -43,35 +43,8 @@ import {
   forbidden,
   requireViewer,
 } from "./board-access.ts";
+import { echo, parseDisplayName } from "./display-name.ts";
 import type { ValidationService } from "./validation-service.ts";
-
-/** Longest board name, in characters. */
-const MAX_NAME_LENGTH = 100;
-/** Longest part of a rejected value repeated in an error message (as format-error.ts). */
-const ECHO_LIMIT = 64;
-/** Control characters (C0, DEL, C1): never part of a name shown in lists and tabs. */
-const CONTROL = /\p{Cc}/u;
-
-function echo(value: string): string {
-  return JSON.stringify(value.length > ECHO_LIMIT ? `${value.slice(0, ECHO_LIMIT)}…` : value);
-}
-
-/**
- * A board name as stored: trimmed, 1 to {@link MAX_NAME_LENGTH} characters, no control characters.
- *
- * @throws DomainError `BAD_INPUT` otherwise.
- */
-function parseBoardName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed === "" || [...trimmed].length > MAX_NAME_LENGTH || CONTROL.test(trimmed)) {
-    throw new DomainError(
-      "BAD_INPUT",
-      `A board name is 1 to ${MAX_NAME_LENGTH} characters without control characters; got ${echo(name)}.`,
-      { details: { field: "name" } },
-    );
-  }
-  return trimmed;
-}
 
 /** Checked before the document is touched: schemas only move forward, along the migrations. */
 function refuseWithoutMigration(from: string, to: BoardConfigSchemaId): void {
@@ -238,7 +211,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
      */
     async create(viewer: UserRow | null, args: CreateBoardArgs): Promise<BoardRow> {
       const projectId = await requireProject(viewer, args.projectId, "board.edit");
-      const name = parseBoardName(args.name);
+      const name = parseDisplayName("board", args.name);
       const target = boardCatalogue.boards.find((entry) => entry.id === args.catalogueBoardId);
       if (!target) {
         throw new DomainError(
@@ -264,7 +237,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
       args: ImportBoardArgs,
     ): Promise<{ board: BoardRow | null; validation: ValidationResult }> {
       const projectId = await requireProject(viewer, args.projectId, "board.edit");
-      const name = parseBoardName(args.name);
+      const name = parseDisplayName("board", args.name);
       const schemaId = args.schemaId ?? latestBoardConfigSchemaId;
       let result: ValidationResult;
       try {
@@ -286,7 +259,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
     async rename(viewer: UserRow | null, boardId: string, newName: string): Promise<BoardRow> {
       const board = await access.require(viewer, boardId, "board.edit");
       refuseArchived(board, "renaming");
-      const name = parseBoardName(newName);
+      const name = parseDisplayName("board", newName);
       if (name === board.name) return board;
       return withNameUnique(name, () => updateBoard(db, board.id, { name }));
     },
@@ -299,7 +272,7 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
     async duplicate(viewer: UserRow | null, boardId: string, newName: string): Promise<BoardRow> {
       const source = await access.require(viewer, boardId, "board.edit");
       refuseArchived(source, "duplicating");
-      const name = parseBoardName(newName);
+      const name = parseDisplayName("board", newName);
       const config = await configOf(source);
       const copy = await withNameUnique(name, () =>
         duplicateBoard(db, source, { name, state: encodeConfigState(config) }),

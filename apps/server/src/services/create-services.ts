@@ -1,6 +1,7 @@
 import type { ConfigValidator } from "@bbos/core";
 import type { Db } from "@bbos/db";
 
+import type { UserDirectory } from "../auth/user-directory.ts";
 import type { CollabHub } from "../collab/collab-hub.ts";
 import type { Logger } from "../logger.ts";
 import { createBoardService, type BoardService } from "./board-service.ts";
@@ -25,6 +26,8 @@ export interface ServiceDependencies {
   builds: Omit<BuildServiceOptions, "db" | "validation">;
   /** The public half of the key that signs artifacts. */
   signingKey: SigningKeyInfo;
+  /** Finds people to invite by GitHub login. */
+  users: UserDirectory;
 }
 
 /** The artifact signing key as the API shows it. */
@@ -60,7 +63,7 @@ export function createServices(dependencies: ServiceDependencies) {
     forRequest(): RequestServices {
       return {
         boards: createBoardService({ db, validation, collab }),
-        projects: createProjectService(db),
+        projects: createProjectService(db, dependencies.users),
         validation,
         versions: createVersionService({ db, validation, collab }),
         builds,

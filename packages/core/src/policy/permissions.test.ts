@@ -25,4 +25,10 @@ describe("project permissions", () => {
   it("leaves archiving to owners and maintainers", () => {
     expect(whoMay("board.archive")).toEqual(["OWNER", "MAINTAINER"]);
   });
+
+  it("lets owners and maintainers rename the project and manage members, owners alone archive it", () => {
+    expect(whoMay("project.rename")).toEqual(["OWNER", "MAINTAINER"]);
+    expect(whoMay("member.manage")).toEqual(["OWNER", "MAINTAINER"]);
+    expect(whoMay("project.archive")).toEqual(["OWNER"]);
+  });
 });

@@ -14,7 +14,13 @@ export type ProjectAction =
   /** Save, restore versions. */
   | "version.save"
   /** Start, cancel and retry builds. */
-  | "build.run";
+  | "build.run"
+  /** Rename the project. */
+  | "project.rename"
+  /** Archive and restore the project. */
+  | "project.archive"
+  /** Invite members, change their roles, remove them (an owner's role only by an owner). */
+  | "member.manage";
 
 const allowed: Readonly<Record<ProjectAction, readonly ProjectRole[]>> = {
   "project.read": ["OWNER", "MAINTAINER", "EDITOR", "VIEWER"],
@@ -22,6 +28,9 @@ const allowed: Readonly<Record<ProjectAction, readonly ProjectRole[]>> = {
   "board.archive": ["OWNER", "MAINTAINER"],
   "version.save": ["OWNER", "MAINTAINER", "EDITOR"],
   "build.run": ["OWNER", "MAINTAINER", "EDITOR"],
+  "project.rename": ["OWNER", "MAINTAINER"],
+  "project.archive": ["OWNER"],
+  "member.manage": ["OWNER", "MAINTAINER"],
 };
 
 /** True when a member with `role` may do `action`; a non-member (null) may do nothing. */

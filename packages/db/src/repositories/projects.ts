@@ -1,7 +1,8 @@
 import type { ProjectId, UserId } from "@bbos/core";
 
-import type { DbClient } from "../client.ts";
+import type { Db, DbClient } from "../client.ts";
 import type { Prisma, Role } from "../../generated/prisma/client.ts";
+import { userSelect, type UserRow } from "./users.ts";
 import type { WithIds } from "./with-ids.ts";
 
 const projectSelect = {
@@ -10,6 +11,7 @@ const projectSelect = {
   name: true,
   description: true,
   createdAt: true,
+  archivedAt: true,
 } satisfies Prisma.ProjectSelect;
 
 export type ProjectRow = WithIds<
@@ -53,13 +55,15 @@ const memberProjectSelect = {
   project: { select: projectSelect },
 } satisfies Prisma.MembershipSelect;
 
-/** Projects the user is a member of, by name, with the user's role in each. */
+/** Projects the user is a member of, by name, with the user's role in each; archived ones too
+ * only when asked. */
 export async function listProjectsForUser(
   db: DbClient,
   userId: UserId,
+  options: { includeArchived?: boolean } = {},
 ): Promise<MemberProjectRow[]> {
   const rows = await db.membership.findMany({
-    where: { userId },
+    where: { userId, ...(options.includeArchived ? {} : { project: { archivedAt: null } }) },
     orderBy: { project: { name: "asc" } },
     select: memberProjectSelect,
   });
@@ -104,5 +108,72 @@ export async function addMember(
     create: { projectId, userId, role },
     update: { role },
     select: { role: true },
+  });
+}
+
+/** Renames the project; null when there is no such project. */
+export async function updateProject(
+  db: DbClient,
+  projectId: ProjectId,
+  changes: { name?: string; archivedAt?: Date | null },
+): Promise<ProjectRow | null> {
+  const rows = await db.project.updateManyAndReturn({
+    where: { id: projectId },
+    data: changes,
+    select: projectSelect,
+  });
+  return (rows[0] as ProjectRow | undefined) ?? null;
+}
+
+export interface MemberRow {
+  user: UserRow;
+  role: Role;
+  createdAt: Date;
+}
+
+/** The project's members, owners first, then by login. */
+export async function listMembers(db: DbClient, projectId: ProjectId): Promise<MemberRow[]> {
+  const rows = await db.membership.findMany({
+    where: { projectId },
+    orderBy: [{ role: "asc" }, { user: { login: "asc" } }],
+    select: { role: true, createdAt: true, user: { select: userSelect } },
+  });
+  return rows as MemberRow[];
+}
+
+/** Thrown when a change would leave a project without an owner. */
+export class LastOwnerError extends Error {
+  override readonly name = "LastOwnerError";
+}
+
+/**
+ * Changes a member's role (`role`) or removes the member (null), refusing with
+ * {@link LastOwnerError} to demote or remove the project's last owner. The project row is locked
+ * for the check, so two owners demoting each other at once cannot both succeed. Answers false
+ * when the user is not a member.
+ */
+export async function setMemberRole(
+  db: Db,
+  projectId: ProjectId,
+  userId: UserId,
+  role: Role | null,
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM "Project" WHERE id = ${projectId}::uuid FOR UPDATE`;
+    const current = await tx.membership.findUnique({
+      where: { projectId_userId: { projectId, userId } },
+      select: { role: true },
+    });
+    if (!current) return false;
+    if (current.role === "OWNER" && role !== "OWNER") {
+      const owners = await tx.membership.count({ where: { projectId, role: "OWNER" } });
+      if (owners === 1) {
+        throw new LastOwnerError("the project's last owner cannot be removed or demoted");
+      }
+    }
+    const where = { projectId_userId: { projectId, userId } };
+    if (role === null) await tx.membership.delete({ where });
+    else await tx.membership.update({ where, data: { role } });
+    return true;
   });
 }

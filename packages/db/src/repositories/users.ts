@@ -22,6 +22,8 @@ export interface GithubIdentity {
   name?: string | null;
   email?: string | null;
   avatarUrl?: string | null;
+  /** When the user signed in; left out for a user added by others (an invitation). */
+  lastLoginAt?: Date;
 }
 
 /**
@@ -31,12 +33,13 @@ export interface GithubIdentity {
  * it keeps its data under the placeholder login `~` + its id, until its own next sign-in.
  */
 export async function upsertGithubUser(db: Db, identity: GithubIdentity): Promise<UserRow> {
+  // Fields left out keep their stored value (an invitation knows less than a sign-in).
   const profile = {
     login: identity.login,
-    name: identity.name ?? null,
-    email: identity.email ?? null,
-    avatarUrl: identity.avatarUrl ?? null,
-    lastLoginAt: new Date(),
+    ...(identity.name === undefined ? {} : { name: identity.name }),
+    ...(identity.email === undefined ? {} : { email: identity.email }),
+    ...(identity.avatarUrl === undefined ? {} : { avatarUrl: identity.avatarUrl }),
+    ...(identity.lastLoginAt === undefined ? {} : { lastLoginAt: identity.lastLoginAt }),
   };
   const row = await db.$transaction(async (tx) => {
     const holder = await tx.user.findUnique({
@@ -73,6 +76,20 @@ export async function ensureLocalUser(db: DbClient, login: string): Promise<User
   const row = await db.user.upsert({
     where: { login },
     create: { login, name: "Local user" },
+    update: {},
+    select: userSelect,
+  });
+  return row as UserRow;
+}
+
+/**
+ * The user with this login, created without a GitHub identity when there is none: a person
+ * invited to a project on an installation without GitHub login.
+ */
+export async function ensureUserByLogin(db: DbClient, login: string): Promise<UserRow> {
+  const row = await db.user.upsert({
+    where: { login },
+    create: { login },
     update: {},
     select: userSelect,
   });

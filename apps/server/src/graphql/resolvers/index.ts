@@ -21,7 +21,7 @@ import {
   boardConfigQueries,
 } from "./board-config.ts";
 import { catalogueEnums, catalogueQueries } from "./catalogue.ts";
-import { Project, projectQueries } from "./projects.ts";
+import { Membership, Project, projectMutations, projectQueries } from "./projects.ts";
 import { serverTime } from "./server-time.ts";
 import {
   ChangeKind,
@@ -50,6 +50,7 @@ export const resolvers = {
     ...buildQueries,
   } satisfies Required<QueryResolvers>,
   Mutation: {
+    ...projectMutations,
     ...boardMutations,
     ...versionMutations,
     ...buildMutations,
@@ -60,6 +61,7 @@ export const resolvers = {
     ...buildSubscriptions,
   } satisfies Required<SubscriptionResolvers>,
   Project,
+  Membership,
   Board,
   BoardConfigSchema,
   ConfigVersion,
