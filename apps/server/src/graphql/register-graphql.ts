@@ -17,6 +17,7 @@ import type { Services } from "../services/create-services.ts";
 import type { GraphQLContext } from "./context.ts";
 import { createFormatError } from "./format-error.ts";
 import { operationLimitRules, parseOptions } from "./operation-limits.ts";
+import { enforceOperationPolicies } from "./operation-policies.ts";
 import { resolvers } from "./resolvers/index.ts";
 import { responseSizeLimitPlugin } from "./response-size-limit.ts";
 import { createSubscriptionServer } from "./subscription-server.ts";
@@ -51,7 +52,9 @@ export interface GraphQLOptions {
  */
 export async function registerGraphQL(options: GraphQLOptions): Promise<{ stop(): Promise<void> }> {
   const { app, httpServer, services, log } = options;
-  const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
+  const schema = enforceOperationPolicies(
+    makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }),
+  );
   const rules = operationLimitRules();
   const formatError = createFormatError(log, { hideSuggestions: !options.introspection });
   const contextFor = async (request: IncomingMessage): Promise<GraphQLContext> => ({
