@@ -1,6 +1,6 @@
 // Every GraphQL operation × every caller: anonymous, each project role, and the owner of another
 // project. The operations come from the schema the server serves, the expected outcome from the
-// policy table (operation-policies.ts) and the role table (`can`), so a new operation without a
+// policy tables (auth/policies.ts) and the role table (`can`), so a new operation without a
 // policy or without a case here fails this test. Each call gets fresh targets where it changes
 // them (a fresh board to archive, a fresh member to remove), so the order of calls never matters.
 import { makeExecutableSchema } from "@graphql-tools/schema";
@@ -9,13 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { can, type ProjectRole } from "@bbos/core";
 
-import { policyOf } from "../src/graphql/operation-policies.ts";
+import { Readable } from "node:stream";
+
+import { policyOf, transportPolicies } from "../src/auth/policies.ts";
+import { CollabCloseCode, PermissionDeniedReason } from "../src/collab/close-codes.ts";
+import { connectBoard, openRawSocket, recordDeniedReasons } from "./collab-clients.ts";
 import { loadTypeDefs } from "../src/graphql/type-defs.ts";
 import {
   graphql,
   signIn,
   startTestServer,
   subscriptionClient,
+  testBuildOptions,
   type TestServer,
 } from "./start-test-server.ts";
 
@@ -257,8 +262,12 @@ describe("authorization matrix", () => {
     }),
   };
 
+  let builds: Awaited<ReturnType<typeof testBuildOptions>>;
+
   beforeAll(async () => {
+    builds = await testBuildOptions();
     server = await startTestServer({
+      builds,
       auth: { mode: "dev" },
       rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0, signInsPerMinute: 0 },
     });
@@ -366,6 +375,10 @@ describe("authorization matrix", () => {
   function expected(root: string, field: string, caller: Caller): Outcome {
     const policy = policyOf(root, field);
     if (policy === undefined) throw new Error(`${root}.${field} has no policy`);
+    return expectedFor(policy, caller);
+  }
+
+  function expectedFor(policy: ReturnType<typeof policyOf> & string, caller: Caller): Outcome {
     if (policy === "anyone") return "allowed";
     if (caller === "anonymous") return "unauthenticated";
     if (policy === "signed-in") return "allowed";
@@ -400,4 +413,69 @@ describe("authorization matrix", () => {
     const fields = roots.flatMap((root) => Object.keys(root?.getFields() ?? {}));
     expect(Object.keys(cases).filter((name) => !fields.includes(name))).toEqual([]);
   }, 120_000);
+
+  /** How the collab socket treats a caller: refused, read-only, or open to edits. */
+  async function collabOutcome(caller: Caller): Promise<{ read: Outcome; write: Outcome }> {
+    const cookie = cookies.get(caller);
+    const headers: Record<string, string> = cookie === undefined ? {} : { cookie };
+    const raw = openRawSocket(server.url, world.boardId, headers);
+    const ended = await Promise.race([
+      raw.closed,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), SUBSCRIPTION_SILENCE_MS)),
+    ]);
+    raw.socket.terminate();
+    if (ended?.code === CollabCloseCode.UNAUTHENTICATED) {
+      return { read: "unauthenticated", write: "unauthenticated" };
+    }
+    if (ended?.code === CollabCloseCode.BOARD_NOT_FOUND) return { read: "hidden", write: "hidden" };
+    if (ended !== null) throw new Error(`collab socket closed with ${ended.code} ${ended.reason}`);
+    // Admitted: a read-only connection is told so as soon as it joins.
+    using client = connectBoard(server.url, world.boardId, headers);
+    const denied = recordDeniedReasons(client);
+    await client.synced;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return {
+      read: "allowed",
+      write: denied.includes(PermissionDeniedReason.READ_ONLY) ? "forbidden" : "allowed",
+    };
+  }
+
+  it("gives the collab socket and downloads the outcome their policy says, for every caller", async () => {
+    const body = Buffer.from("artifact bytes\n");
+    const storageKey = `builds/${world.buildId}/matrix.txt`;
+    await builds.store.put(storageKey, Readable.from([body]));
+    const artifact = await server.db.artifact.create({
+      data: {
+        buildId: world.buildId,
+        kind: "IMAGE",
+        name: "matrix.txt",
+        size: BigInt(body.length),
+        sha256: "0".repeat(64),
+        storageKey,
+        contentType: "text/plain",
+      },
+    });
+    const mismatches: string[] = [];
+    for (const caller of CALLERS) {
+      const collab = await collabOutcome(caller);
+      const download = await fetch(`${server.url}/artifacts/${artifact.id}/matrix.txt`, {
+        headers: cookies.has(caller) ? { cookie: cookies.get(caller) ?? "" } : {},
+      });
+      const downloaded: Outcome =
+        download.status === 200
+          ? "allowed"
+          : download.status === 401
+            ? "unauthenticated"
+            : "hidden";
+      const results: [string, Outcome, Outcome][] = [
+        ["collab read", collab.read, expectedFor(transportPolicies.collabRead, caller)],
+        ["collab write", collab.write, expectedFor(transportPolicies.collabWrite, caller)],
+        ["download", downloaded, expectedFor(transportPolicies.download, caller)],
+      ];
+      for (const [what, got, want] of results) {
+        if (got !== want) mismatches.push(`${what} as ${caller}: ${got}, want ${want}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  }, 60_000);
 });

@@ -14,6 +14,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { can } from "@bbos/core";
 import type { Db, UserRow } from "@bbos/db";
 
+import { transportPolicies } from "../auth/policies.ts";
 import type { UpgradeRouter } from "../http/upgrade-router.ts";
 import type { Logger } from "../logger.ts";
 import { createBoardAccess } from "../services/board-access.ts";
@@ -96,7 +97,7 @@ export function registerCollab({
     const boardId = decodeURIComponent(path.slice(COLLAB_PATH.length));
     // Not a member: the same answer as no such board, so ids of other projects' boards leak nothing.
     const board = await access.readable(viewer, boardId);
-    if (!board) {
+    if (!board || !can(board.role, transportPolicies.collabRead)) {
       return refuse(request, socket, head, CollabCloseCode.BOARD_NOT_FOUND, "board not found");
     }
     const room = await hub.openRoom(board.id);
@@ -106,7 +107,7 @@ export function registerCollab({
     room.join(await accept(request, socket, head), {
       userId: viewer.id,
       user: toPresenceUser(viewer),
-      mayEdit: can(board.role, "board.edit"),
+      mayEdit: can(board.role, transportPolicies.collabWrite),
     });
   }
 

@@ -17,7 +17,7 @@ import type { Services } from "../services/create-services.ts";
 import type { GraphQLContext } from "./context.ts";
 import { createFormatError } from "./format-error.ts";
 import { operationLimitRules, parseOptions } from "./operation-limits.ts";
-import { enforceOperationPolicies } from "./operation-policies.ts";
+import { enforceOperationPolicies } from "./enforce-policies.ts";
 import { resolvers } from "./resolvers/index.ts";
 import { responseSizeLimitPlugin } from "./response-size-limit.ts";
 import { createSubscriptionServer } from "./subscription-server.ts";

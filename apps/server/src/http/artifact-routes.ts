@@ -17,6 +17,7 @@ import {
   type UserRow,
 } from "@bbos/db";
 
+import { transportPolicies } from "../auth/policies.ts";
 import type { Logger } from "../logger.ts";
 import { PUBLIC_KEY_PATH } from "./artifact-paths.ts";
 import type { SigningKeyInfo } from "../services/create-services.ts";
@@ -44,7 +45,11 @@ export function artifactRoutes(deps: {
       const artifact = UUID.test(req.params.id)
         ? await findArtifactForUser(deps.db, req.params.id, viewer.id)
         : null;
-      if (!artifact || !can(artifact.role, "project.read") || artifact.name !== req.params.name) {
+      if (
+        !artifact ||
+        !can(artifact.role, transportPolicies.download) ||
+        artifact.name !== req.params.name
+      ) {
         return void res
           .status(404)
           .type("text/plain")
@@ -91,7 +96,7 @@ export function artifactRoutes(deps: {
       ? await findBuildForUser(deps.db, req.params.id, viewer.id)
       : null;
     const archive =
-      build && can(build.role, "project.read")
+      build && can(build.role, transportPolicies.download)
         ? (await listArtifacts(deps.db, build.id)).find((artifact) => artifact.kind === "LOG")
         : undefined;
     if (!archive) {

@@ -1,7 +1,7 @@
 import { makeExecutableSchema } from "@graphql-tools/schema";
 import { describe, expect, it } from "vitest";
 
-import { enforceOperationPolicies } from "./operation-policies.ts";
+import { enforceOperationPolicies } from "./enforce-policies.ts";
 import { loadTypeDefs } from "./type-defs.ts";
 
 describe("enforceOperationPolicies", () => {
@@ -19,7 +19,7 @@ describe("enforceOperationPolicies", () => {
       ],
     });
     expect(() => enforceOperationPolicies(schema)).toThrow(
-      "operations without a policy in operation-policies.ts: Query.secrets, Mutation.grantEverything",
+      "operations without a policy in auth/policies.ts: Query.secrets, Mutation.grantEverything",
     );
   });
 });

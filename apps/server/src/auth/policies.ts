@@ -1,6 +1,7 @@
-// Who may call each GraphQL operation: the one table every root field is listed in. The type
-// makes a root field without a policy a compile error, and `enforceOperationPolicies` refuses
-// to build a schema with one, so a new operation cannot ship unguarded.
+// Who may do what, for every way into the API: each GraphQL root field, and the collab socket
+// and downloads. The type makes a root field without a policy a compile error, and
+// `enforceOperationPolicies` (graphql/enforce-policies.ts) refuses to build a schema with one,
+// so a new operation cannot ship unguarded.
 //
 //   "anyone"      anonymous callers included (public facts: health, catalogue, schemas, key)
 //   "signed-in"   any signed-in user
@@ -8,19 +9,16 @@
 //                 (`can` in @bbos/core); the service resolving the project checks the role, a
 //                 non-member gets NOT_FOUND (or null), as if the target did not exist
 //
-// Sign-in is checked here, before any resolver runs; the project-level check is the services'
-// (they find the project), and the authorization matrix test holds both to this table.
-import { mapSchema, MapperKind } from "@graphql-tools/utils";
-import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLSchema } from "graphql";
-
-import { DomainError, type ProjectAction } from "@bbos/core";
+// Sign-in is checked before any resolver runs; the project-level check is made where the
+// project is found (services, the collab upgrade, the download routes) with `can` and the
+// action named here. The authorization matrix test holds them all to these tables.
+import type { ProjectAction } from "@bbos/core";
 
 import type {
   MutationResolvers,
   QueryResolvers,
   SubscriptionResolvers,
 } from "../../generated/graphql.ts";
-import type { GraphQLContext } from "./context.ts";
 
 export type OperationPolicy = "anyone" | "signed-in" | ProjectAction;
 
@@ -88,51 +86,12 @@ export function policyOf(root: string, field: string): OperationPolicy | undefin
   return Object.hasOwn(table, field) ? table[field] : undefined;
 }
 
-function requireSignIn(context: GraphQLContext): void {
-  if (!context.viewer) throw new DomainError("UNAUTHENTICATED", "Sign in first.");
-}
-
-/**
- * The schema with every root field behind its policy's sign-in check (for subscriptions, at
- * subscribe time). Throws, naming them, when root fields have no policy.
- */
-export function enforceOperationPolicies(schema: GraphQLSchema): GraphQLSchema {
-  const unlisted: string[] = [];
-  const guard =
-    (root: keyof typeof operationPolicies) =>
-    (
-      config: GraphQLFieldConfig<unknown, GraphQLContext>,
-      field: string,
-    ): GraphQLFieldConfig<unknown, GraphQLContext> => {
-      const policy = policyOf(root, field);
-      if (policy === undefined) unlisted.push(`${root}.${field}`);
-      if (policy === undefined || policy === "anyone") return config;
-      if (root === "Subscription") {
-        const subscribe = config.subscribe ?? defaultFieldResolver;
-        return {
-          ...config,
-          subscribe: (source, args, context, info) => {
-            requireSignIn(context);
-            return subscribe(source, args, context, info);
-          },
-        };
-      }
-      const resolve = config.resolve ?? defaultFieldResolver;
-      return {
-        ...config,
-        resolve: (source, args, context, info) => {
-          requireSignIn(context);
-          return resolve(source, args, context, info);
-        },
-      };
-    };
-  const guarded = mapSchema(schema, {
-    [MapperKind.QUERY_ROOT_FIELD]: guard("Query"),
-    [MapperKind.MUTATION_ROOT_FIELD]: guard("Mutation"),
-    [MapperKind.SUBSCRIPTION_ROOT_FIELD]: guard("Subscription"),
-  });
-  if (unlisted.length > 0) {
-    throw new Error(`operations without a policy in operation-policies.ts: ${unlisted.join(", ")}`);
-  }
-  return guarded;
-}
+/** What the transports outside GraphQL require of a member. */
+export const transportPolicies = {
+  /** Open a board's collab socket (read-only below `collabWrite`). */
+  collabRead: "project.read",
+  /** Send edits over the collab socket. */
+  collabWrite: "board.edit",
+  /** Download an artifact or a build's log archive. */
+  download: "project.read",
+} as const satisfies Record<string, ProjectAction>;
