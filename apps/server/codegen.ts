@@ -18,6 +18,7 @@ const config: CodegenConfig = {
           User: "@bbos/db#UserRow",
           Project: "@bbos/db#MemberProjectRow",
           Membership: "@bbos/db#MemberRow",
+          ApiToken: "@bbos/db#ApiTokenRow",
           Board: "@bbos/db#BoardRow",
           ConfigVersion: "@bbos/db#ConfigVersionRow",
           ConfigChange: "@bbos/collab#ConfigChange",

@@ -37,6 +37,7 @@ import { registerCollab } from "./collab/collab-server.ts";
 import { registerGraphQL } from "./graphql/register-graphql.ts";
 import { artifactPath } from "./http/artifact-paths.ts";
 import { artifactRoutes } from "./http/artifact-routes.ts";
+import { refuseInvalidCredentials } from "./http/credentials.ts";
 import { httpErrorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health-routes.ts";
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from "./http/rate-limit.ts";
@@ -197,6 +198,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   app.use(healthRoutes({ db, redis }));
   app.use(authRoutes({ auth: options.auth, db, log, identity, limitSignIns: limiter.signIns }));
+  app.use(["/graphql", "/artifacts", "/builds"], refuseInvalidCredentials(identity));
   app.use(artifactRoutes({ db, store, signingKey, resolveViewer: identity.resolveViewer, log }));
   app.use("/graphql", refuseOversizedBodies(MAX_BODY_BYTES), limiter.graphql);
   const graphql = await registerGraphQL({
@@ -205,7 +207,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     upgrades,
     services,
     log,
-    resolveViewer: identity.resolveViewer,
+    identity,
     version: options.version,
     introspection: options.introspection ?? true,
   });
@@ -213,7 +215,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     hub: collabHub,
     db,
     upgrades,
-    resolveViewer: identity.resolveViewer,
+    identity,
     log,
     allowedOrigins: options.allowedOrigins,
   });

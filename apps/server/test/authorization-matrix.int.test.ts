@@ -99,8 +99,18 @@ describe("authorization matrix", () => {
     return inviteMember.membership.user.id;
   }
 
+  async function freshToken(caller: Caller): Promise<string> {
+    const { body } = await graphql<{ createApiToken: { apiToken: { id: string } } }>(
+      server.url,
+      "mutation ($n: String!) { createApiToken(input: { name: $n, scopes: [READ] }) { apiToken { id } } }",
+      { n: fresh("token") },
+      { cookie: cookies.get(caller) },
+    );
+    return body.data?.createApiToken.apiToken.id ?? "";
+  }
+
   /** One call of each root field, by name. */
-  const cases: Record<string, () => Call | Promise<Call>> = {
+  const cases: Record<string, (caller: Caller) => Call | Promise<Call>> = {
     // Query
     health: () => ({ query: "{ health { status } }" }),
     me: () => ({ query: "{ me { id } }" }),
@@ -141,6 +151,7 @@ describe("authorization matrix", () => {
       query: "query ($id: ID!) { build(id: $id) { id } }",
       variables: { id: world.buildId },
     }),
+    apiTokens: () => ({ query: "{ apiTokens { totalCount } }" }),
     builds: () => ({
       query: "query ($id: ID!) { builds(projectId: $id) { totalCount } }",
       variables: { id: world.projectId },
@@ -242,6 +253,16 @@ describe("authorization matrix", () => {
         "mutation ($id: ID!) { deleteBuildArtifacts(input: { buildId: $id }) { deletedCount } }",
       variables: { id: world.buildId },
     }),
+    createApiToken: () => ({
+      query:
+        "mutation ($n: String!) { createApiToken(input: { name: $n, scopes: [READ] }) { secret } }",
+      variables: { n: fresh("token") },
+    }),
+    revokeApiToken: async (caller) => ({
+      query: "mutation ($id: ID!) { revokeApiToken(input: { tokenId: $id }) { apiToken { id } } }",
+      // Each caller revokes a token of their own.
+      variables: { id: caller === "anonymous" ? crypto.randomUUID() : await freshToken(caller) },
+    }),
     // Subscription
     serverTime: () => ({ query: "subscription { serverTime(intervalMs: 100) }" }),
     boardValidation: () => ({
@@ -337,7 +358,7 @@ describe("authorization matrix", () => {
   ) {
     const make = cases[field];
     if (!make) throw new Error(`no matrix case for ${root}.${field}: add one`);
-    const { query, variables } = await make();
+    const { query, variables } = await make(caller);
     const cookie = cookies.get(caller);
     if (root !== "Subscription") {
       const { body } = await graphql<Record<string, unknown>>(server.url, query, variables, {

@@ -94,3 +94,14 @@ export {
   type CreateBuildInput,
   type MemberBuildRow,
 } from "./repositories/builds.ts";
+export {
+  createApiToken,
+  findLiveApiToken,
+  listApiTokens,
+  revokeApiToken,
+  TOKEN_TOUCH_INTERVAL_MS,
+  touchApiToken,
+  type ApiTokenRow,
+  type CreateApiTokenInput,
+  type LiveApiToken,
+} from "./repositories/api-tokens.ts";

@@ -1,44 +1,92 @@
 import type { IncomingMessage } from "node:http";
 
 import {
+  findLiveApiToken,
   findLiveSession,
   SESSION_TOUCH_INTERVAL_MS,
+  TOKEN_TOUCH_INTERVAL_MS,
+  touchApiToken,
   touchSession,
   type DbClient,
   type UserRow,
 } from "@bbos/db";
 
+import { bearerToken } from "./api-tokens.ts";
+
 import { sessionPolicy, type AuthOptions } from "./auth-options.ts";
 import { readSessionToken } from "./session-cookie.ts";
+
+/** A user, and the scopes of the API token the request came with (none: a browser session). */
+export type Viewer = UserRow & { readonly tokenScopes?: readonly string[] };
 
 /**
  * Who a request acts for. This is the one place a request becomes a user: GraphQL over HTTP,
  * graphql-ws and the collab socket all pass their request (an HTTP request or a WebSocket
- * upgrade, both an IncomingMessage) here, so no transport can authenticate differently.
+ * upgrade, both an IncomingMessage) here, so no transport can authenticate differently. An API
+ * token (`Authorization: Bearer`) wins over a session cookie.
  */
 export interface Identity {
   /** The request's user, or null when nobody is signed in (or the session has ended). */
-  resolveViewer: (request: IncomingMessage) => Promise<UserRow | null>;
+  resolveViewer: (request: IncomingMessage) => Promise<Viewer | null>;
+  /**
+   * True when the request presents an API token that is malformed, unknown, expired or
+   * revoked: the transports answer 401 instead of treating it as anonymous.
+   */
+  refusesCredentials: (request: IncomingMessage) => Promise<boolean>;
+  /** The user of an `Authorization` value sent another way (graphql-ws connectionParams). */
+  resolveAuthorization: (authorization: string) => Promise<Viewer | null>;
+}
+
+interface Resolution {
+  viewer: Viewer | null;
+  refused: boolean;
 }
 
 export function createIdentity(options: AuthOptions, db: DbClient): Identity {
-  const resolve = resolverFor(options, db);
+  const resolveSession = sessionResolver(options, db);
+  const usesTokens = options.mode !== "local";
+
+  async function viewerOfToken(authorization: string): Promise<Resolution> {
+    const token = bearerToken(authorization);
+    if (token === null) return { viewer: null, refused: true };
+    const now = new Date();
+    const live = await findLiveApiToken(db, token, now);
+    if (!live) return { viewer: null, refused: true };
+    if (
+      live.token.lastUsedAt === null ||
+      now.getTime() - live.token.lastUsedAt.getTime() >= TOKEN_TOUCH_INTERVAL_MS
+    ) {
+      await touchApiToken(db, live.token.id, now);
+    }
+    return { viewer: { ...live.user, tokenScopes: live.token.scopes }, refused: false };
+  }
+
+  async function resolve(request: IncomingMessage): Promise<Resolution> {
+    const authorization = request.headers.authorization;
+    if (usesTokens && authorization !== undefined) return viewerOfToken(authorization);
+    return { viewer: await resolveSession(request), refused: false };
+  }
+
   // Several steps ask about one request (the rate limiter, then GraphQL or the collab socket):
   // one lookup per request, forgotten with it.
-  const resolved = new WeakMap<IncomingMessage, Promise<UserRow | null>>();
+  const resolved = new WeakMap<IncomingMessage, Promise<Resolution>>();
+  const resolutionOf = (request: IncomingMessage) => {
+    let resolution = resolved.get(request);
+    if (!resolution) {
+      resolution = resolve(request);
+      resolved.set(request, resolution);
+    }
+    return resolution;
+  };
   return {
-    resolveViewer(request) {
-      let viewer = resolved.get(request);
-      if (!viewer) {
-        viewer = resolve(request);
-        resolved.set(request, viewer);
-      }
-      return viewer;
-    },
+    resolveViewer: async (request) => (await resolutionOf(request)).viewer,
+    refusesCredentials: async (request) => (await resolutionOf(request)).refused,
+    resolveAuthorization: async (authorization) =>
+      usesTokens ? (await viewerOfToken(authorization)).viewer : null,
   };
 }
 
-function resolverFor(
+function sessionResolver(
   options: AuthOptions,
   db: DbClient,
 ): (request: IncomingMessage) => Promise<UserRow | null> {

@@ -14,6 +14,8 @@
 // action named here. The authorization matrix test holds them all to these tables.
 import type { ProjectAction } from "@bbos/core";
 
+import type { ApiTokenScope } from "./api-tokens.ts";
+
 import type {
   MutationResolvers,
   QueryResolvers,
@@ -46,6 +48,7 @@ export const operationPolicies: {
     diffVersions: "project.read",
     build: "project.read",
     builds: "project.read",
+    apiTokens: "signed-in",
   },
   Mutation: {
     createProject: "signed-in",
@@ -68,6 +71,8 @@ export const operationPolicies: {
     cancelBuild: "build.run",
     retryBuild: "build.run",
     deleteBuildArtifacts: "build.run",
+    createApiToken: "signed-in",
+    revokeApiToken: "signed-in",
   },
   Subscription: {
     serverTime: "anyone",
@@ -95,3 +100,13 @@ export const transportPolicies = {
   /** Download an artifact or a build's log archive. */
   download: "project.read",
 } as const satisfies Record<string, ProjectAction>;
+
+/**
+ * The API token scope a call needs: READ for reading (queries, subscriptions, downloads, a
+ * read-only collab socket), BUILD for starting, canceling and retrying builds, ADMIN for every
+ * other change.
+ */
+export function scopeFor(policy: OperationPolicy, writes: boolean): ApiTokenScope {
+  if (!writes) return "READ";
+  return policy === "build.run" ? "BUILD" : "ADMIN";
+}

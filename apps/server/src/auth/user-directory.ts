@@ -11,7 +11,7 @@ export interface UserDirectory {
 }
 
 /** Thrown when GitHub cannot be asked; the invitation fails without blaming the login. */
-export class UserDirectoryUnavailableError extends Error {
+class UserDirectoryUnavailableError extends Error {
   override readonly name = "UserDirectoryUnavailableError";
 }
 

@@ -12,9 +12,11 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 
 import { can } from "@bbos/core";
-import type { Db, UserRow } from "@bbos/db";
+import type { Db } from "@bbos/db";
 
-import { transportPolicies } from "../auth/policies.ts";
+import { scopeAllows } from "../auth/api-tokens.ts";
+import type { Identity } from "../auth/identity.ts";
+import { scopeFor, transportPolicies } from "../auth/policies.ts";
 import type { UpgradeRouter } from "../http/upgrade-router.ts";
 import type { Logger } from "../logger.ts";
 import { createBoardAccess } from "../services/board-access.ts";
@@ -28,7 +30,7 @@ export interface CollabEndpointOptions {
   hub: CollabHub;
   db: Db;
   upgrades: UpgradeRouter;
-  resolveViewer: (request: IncomingMessage) => Promise<UserRow | null>;
+  identity: Identity;
   log: Logger;
   /**
    * Origins other than the server's own that may open the socket (e.g. a dev server).
@@ -52,7 +54,7 @@ export function registerCollab({
   hub,
   db,
   upgrades,
-  resolveViewer,
+  identity,
   log,
   allowedOrigins = [],
 }: CollabEndpointOptions) {
@@ -90,7 +92,10 @@ export function registerCollab({
         "origin not allowed",
       );
     }
-    const viewer = await resolveViewer(request);
+    if (await identity.refusesCredentials(request)) {
+      return refuse(request, socket, head, CollabCloseCode.UNAUTHENTICATED, "invalid API token");
+    }
+    const viewer = await identity.resolveViewer(request);
     if (!viewer) {
       return refuse(request, socket, head, CollabCloseCode.UNAUTHENTICATED, "sign in first");
     }
@@ -107,7 +112,10 @@ export function registerCollab({
     room.join(await accept(request, socket, head), {
       userId: viewer.id,
       user: toPresenceUser(viewer),
-      mayEdit: can(board.role, transportPolicies.collabWrite),
+      mayEdit:
+        can(board.role, transportPolicies.collabWrite) &&
+        (viewer.tokenScopes === undefined ||
+          scopeAllows(viewer.tokenScopes, scopeFor(transportPolicies.collabWrite, true))),
     });
   }
 

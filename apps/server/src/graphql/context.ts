@@ -1,5 +1,4 @@
-import type { UserRow } from "@bbos/db";
-
+import type { Viewer } from "../auth/identity.ts";
 import type { Logger } from "../logger.ts";
 import type { RequestServices } from "../services/create-services.ts";
 
@@ -8,7 +7,7 @@ import type { RequestServices } from "../services/create-services.ts";
  * There is no database client here on purpose: resolvers go through services.
  */
 export interface GraphQLContext {
-  viewer: UserRow | null;
+  viewer: Viewer | null;
   services: RequestServices;
   log: Logger;
   /** The server's version, reported by `health`. */

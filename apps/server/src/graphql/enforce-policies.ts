@@ -1,14 +1,32 @@
-// Puts every GraphQL root field behind the sign-in check its policy (auth/policies.ts) asks for.
+// Puts every GraphQL root field behind the sign-in check its policy (auth/policies.ts) asks for,
+// and an API token's calls behind the scope the operation needs.
 import { mapSchema, MapperKind } from "@graphql-tools/utils";
 import { defaultFieldResolver, type GraphQLFieldConfig, type GraphQLSchema } from "graphql";
 
 import { DomainError } from "@bbos/core";
 
-import { policyOf, type operationPolicies } from "../auth/policies.ts";
+import { scopeAllows } from "../auth/api-tokens.ts";
+import {
+  policyOf,
+  scopeFor,
+  type OperationPolicy,
+  type operationPolicies,
+} from "../auth/policies.ts";
 import type { GraphQLContext } from "./context.ts";
 
-function requireSignIn(context: GraphQLContext): void {
-  if (!context.viewer) throw new DomainError("UNAUTHENTICATED", "Sign in first.");
+/** Sign-in, and for an API token the scope the operation needs. */
+function requireAccess(context: GraphQLContext, policy: OperationPolicy, writes: boolean): void {
+  const { viewer } = context;
+  if (!viewer) throw new DomainError("UNAUTHENTICATED", "Sign in first.");
+  if (viewer.tokenScopes === undefined) return;
+  const needed = scopeFor(policy, writes);
+  if (!scopeAllows(viewer.tokenScopes, needed)) {
+    throw new DomainError(
+      "FORBIDDEN",
+      `This API token's scopes (${viewer.tokenScopes.join(", ")}) do not allow this operation; it needs ${needed}.`,
+      { details: { scopes: viewer.tokenScopes, needed } },
+    );
+  }
 }
 
 /**
@@ -31,7 +49,7 @@ export function enforceOperationPolicies(schema: GraphQLSchema): GraphQLSchema {
         return {
           ...config,
           subscribe: (source, args, context, info) => {
-            requireSignIn(context);
+            requireAccess(context, policy, false);
             return subscribe(source, args, context, info);
           },
         };
@@ -40,7 +58,7 @@ export function enforceOperationPolicies(schema: GraphQLSchema): GraphQLSchema {
       return {
         ...config,
         resolve: (source, args, context, info) => {
-          requireSignIn(context);
+          requireAccess(context, policy, root === "Mutation");
           return resolve(source, args, context, info);
         },
       };

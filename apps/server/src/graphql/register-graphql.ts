@@ -8,12 +8,11 @@ import { makeExecutableSchema } from "@graphql-tools/schema";
 import express, { type Express } from "express";
 import { NoSchemaIntrospectionCustomRule, specifiedRules } from "graphql";
 
-import type { UserRow } from "@bbos/db";
-
 import { MAX_BODY_BYTES } from "../http/request-limits.ts";
 import type { UpgradeRouter } from "../http/upgrade-router.ts";
 import type { Logger } from "../logger.ts";
 import type { Services } from "../services/create-services.ts";
+import type { Identity, Viewer } from "../auth/identity.ts";
 import type { GraphQLContext } from "./context.ts";
 import { createFormatError } from "./format-error.ts";
 import { operationLimitRules, parseOptions } from "./operation-limits.ts";
@@ -34,7 +33,7 @@ export interface GraphQLOptions {
   upgrades: UpgradeRouter;
   services: Services;
   log: Logger;
-  resolveViewer: (request: IncomingMessage) => Promise<UserRow | null>;
+  identity: Identity;
   version: string;
   /**
    * Answer introspection queries. Off (production), the schema stays private on every path: no
@@ -57,8 +56,12 @@ export async function registerGraphQL(options: GraphQLOptions): Promise<{ stop()
   );
   const rules = operationLimitRules();
   const formatError = createFormatError(log, { hideSuggestions: !options.introspection });
-  const contextFor = async (request: IncomingMessage): Promise<GraphQLContext> => ({
-    viewer: await options.resolveViewer(request),
+  // graphql-ws hands over the viewer its connectionParams named, if any.
+  const contextFor = async (
+    request: IncomingMessage,
+    viewer?: Viewer | null,
+  ): Promise<GraphQLContext> => ({
+    viewer: viewer === undefined ? await options.identity.resolveViewer(request) : viewer,
     services: services.forRequest(),
     log,
     version: options.version,
@@ -74,6 +77,7 @@ export async function registerGraphQL(options: GraphQLOptions): Promise<{ stop()
     ],
     parseOptions,
     context: contextFor,
+    identity: options.identity,
     formatError,
     log,
     maxMessageBytes: MAX_MESSAGE_BYTES,

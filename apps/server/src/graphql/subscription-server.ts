@@ -25,6 +25,7 @@ import { CloseCode, handleProtocols, makeServer, parseMessage, MessageType } fro
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 
 import type { Logger } from "../logger.ts";
+import type { Identity, Viewer } from "../auth/identity.ts";
 import type { GraphQLContext } from "./context.ts";
 import type { FormatError } from "./format-error.ts";
 import { oversizedResponse } from "./response-size-limit.ts";
@@ -58,7 +59,9 @@ export interface SubscriptionServerOptions {
   /** Every rule a document must pass, graphql-js's specified ones included. */
   validationRules: readonly ValidationRule[];
   parseOptions: ParseOptions;
-  context: (request: IncomingMessage) => Promise<GraphQLContext>;
+  context: (request: IncomingMessage, viewer?: Viewer | null) => Promise<GraphQLContext>;
+  /** Checks an API token in the upgrade's headers or the connection's `authorization` param. */
+  identity: Identity;
   formatError: FormatError;
   log: Logger;
   /** Largest message accepted, in bytes; ws closes the socket with 1009 over it. */
@@ -67,6 +70,8 @@ export interface SubscriptionServerOptions {
 
 interface Extra {
   request: IncomingMessage;
+  /** The user of the connection's `authorization` param; unset without one. */
+  viewer?: Viewer;
 }
 
 /** A GraphQLError about the request, with the code Apollo would give it over HTTP. */
@@ -101,6 +106,18 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
 
   const graphqlWs = makeServer<Record<string, unknown> | undefined, Extra>({
     schema,
+    // A bad token, in the upgrade's headers or in connectionParams, closes the socket with
+    // 4403 Forbidden before any operation runs.
+    async onConnect(ctx) {
+      if (await options.identity.refusesCredentials(ctx.extra.request)) return false;
+      const authorization = ctx.connectionParams?.["authorization"];
+      if (authorization === undefined) return true;
+      if (typeof authorization !== "string") return false;
+      const viewer = await options.identity.resolveAuthorization(authorization);
+      if (!viewer) return false;
+      ctx.extra.viewer = viewer;
+      return true;
+    },
     async onSubscribe(ctx, _id, payload) {
       // graphql-ws has already reserved this operation's id, so it counts itself.
       if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_SOCKET) {
@@ -146,7 +163,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
       }
       let contextValue: GraphQLContext;
       try {
-        contextValue = await options.context(ctx.extra.request);
+        contextValue = await options.context(ctx.extra.request, ctx.extra.viewer);
       } catch (error) {
         // formatError logs the cause and answers INTERNAL_SERVER_ERROR for this operation only.
         const cause = error instanceof Error ? error : new Error(String(error));

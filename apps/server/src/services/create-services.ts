@@ -12,6 +12,7 @@ import {
 } from "./build-service.ts";
 import { createProjectService, type ProjectService } from "./project-service.ts";
 import { createLiveValidation, type LiveValidation } from "./live-validation.ts";
+import { createTokenService, type TokenService } from "./token-service.ts";
 import { createValidationService, type ValidationService } from "./validation-service.ts";
 import { createVersionService, type VersionService } from "./version-service.ts";
 
@@ -45,6 +46,7 @@ export interface RequestServices {
   validation: ValidationService;
   versions: VersionService;
   builds: BuildService;
+  tokens: TokenService;
   signingKey: SigningKeyInfo;
   /** Process-wide: one watch per board, whoever subscribes. */
   liveValidation: LiveValidation;
@@ -67,6 +69,7 @@ export function createServices(dependencies: ServiceDependencies) {
         validation,
         versions: createVersionService({ db, validation, collab }),
         builds,
+        tokens: createTokenService(db),
         signingKey,
         liveValidation,
       };

@@ -1,6 +1,6 @@
 import { DomainError } from "@bbos/core";
 
-/** Longest name of a board or project, in characters. */
+/** Longest name of a board, project or API token, in characters. */
 const MAX_NAME_LENGTH = 100;
 /** Longest part of a rejected value repeated in an error message (as format-error.ts). */
 const ECHO_LIMIT = 64;
@@ -13,12 +13,12 @@ export function echo(value: string): string {
 }
 
 /**
- * A board or project name as stored: trimmed, 1 to {@link MAX_NAME_LENGTH} characters, no
+ * A board, project or API token name as stored: trimmed, 1 to {@link MAX_NAME_LENGTH} characters, no
  * control characters.
  *
  * @throws DomainError `BAD_INPUT` otherwise.
  */
-export function parseDisplayName(kind: "board" | "project", name: string): string {
+export function parseDisplayName(kind: "board" | "project" | "token", name: string): string {
   const trimmed = name.trim();
   if (trimmed === "" || [...trimmed].length > MAX_NAME_LENGTH || CONTROL.test(trimmed)) {
     throw new DomainError(

@@ -23,6 +23,7 @@ import {
 import { catalogueEnums, catalogueQueries } from "./catalogue.ts";
 import { Membership, Project, projectMutations, projectQueries } from "./projects.ts";
 import { serverTime } from "./server-time.ts";
+import { tokenMutations, tokenQueries } from "./tokens.ts";
 import {
   ChangeKind,
   ConfigChange,
@@ -48,12 +49,14 @@ export const resolvers = {
     ...boardQueries,
     ...versionQueries,
     ...buildQueries,
+    ...tokenQueries,
   } satisfies Required<QueryResolvers>,
   Mutation: {
     ...projectMutations,
     ...boardMutations,
     ...versionMutations,
     ...buildMutations,
+    ...tokenMutations,
   } satisfies Required<MutationResolvers>,
   Subscription: {
     serverTime,
