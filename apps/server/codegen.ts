@@ -19,6 +19,7 @@ const config: CodegenConfig = {
           Project: "@bbos/db#MemberProjectRow",
           Membership: "@bbos/db#MemberRow",
           ApiToken: "@bbos/db#ApiTokenRow",
+          AuditEvent: "@bbos/db#AuditEventRow",
           Board: "@bbos/db#BoardRow",
           ConfigVersion: "@bbos/db#ConfigVersionRow",
           ConfigChange: "@bbos/collab#ConfigChange",

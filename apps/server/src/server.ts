@@ -52,6 +52,7 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { createUpgradeRouter } from "./http/upgrade-router.ts";
 import { webAppRoutes } from "./http/web-app.ts";
 import type { Logger } from "./logger.ts";
+import { createAuditLog } from "./services/audit-log.ts";
 import { createBuildEvents } from "./services/build-events.ts";
 import { createServices, type SigningKeyInfo } from "./services/create-services.ts";
 
@@ -164,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     log,
   });
   const signingKey = signingKeyInfo(options.builds);
+  const audit = createAuditLog(db, log);
   const services = createServices({
     db,
     validator: options.validator ?? defaultConfigValidator(),
@@ -171,6 +173,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     collab: collabHub,
     signingKey,
     users: createUserDirectory(options.auth, db),
+    audit,
     builds: {
       queue: buildQueue,
       events: buildEvents,
@@ -197,9 +200,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }),
   );
   app.use(healthRoutes({ db, redis }));
-  app.use(authRoutes({ auth: options.auth, db, log, identity, limitSignIns: limiter.signIns }));
+  app.use(
+    authRoutes({ auth: options.auth, db, log, identity, audit, limitSignIns: limiter.signIns }),
+  );
   app.use(["/graphql", "/artifacts", "/builds"], refuseInvalidCredentials(identity));
-  app.use(artifactRoutes({ db, store, signingKey, resolveViewer: identity.resolveViewer, log }));
+  app.use(
+    artifactRoutes({ db, store, signingKey, resolveViewer: identity.resolveViewer, audit, log }),
+  );
   app.use("/graphql", refuseOversizedBodies(MAX_BODY_BYTES), limiter.graphql);
   const graphql = await registerGraphQL({
     app,

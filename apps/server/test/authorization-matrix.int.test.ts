@@ -152,6 +152,10 @@ describe("authorization matrix", () => {
       variables: { id: world.buildId },
     }),
     apiTokens: () => ({ query: "{ apiTokens { totalCount } }" }),
+    auditEvents: () => ({
+      query: "query ($id: ID!) { auditEvents(projectId: $id) { totalCount } }",
+      variables: { id: world.projectId },
+    }),
     builds: () => ({
       query: "query ($id: ID!) { builds(projectId: $id) { totalCount } }",
       variables: { id: world.projectId },

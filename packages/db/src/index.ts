@@ -1,5 +1,11 @@
 export type { Db, DbClient, DbOptions } from "./client.ts";
-export type { Prisma, Role, BuildStatus, ArtifactKind } from "../generated/prisma/client.ts";
+export type {
+  Prisma,
+  Role,
+  BuildStatus,
+  ArtifactKind,
+  AuditOutcome,
+} from "../generated/prisma/client.ts";
 export { pingDatabase } from "./health.ts";
 export { transaction } from "./transaction.ts";
 export {
@@ -105,3 +111,11 @@ export {
   type CreateApiTokenInput,
   type LiveApiToken,
 } from "./repositories/api-tokens.ts";
+export {
+  appendAuditEvent,
+  listAuditEvents,
+  projectOfTarget,
+  type AuditEventFilter,
+  type AuditEventInput,
+  type AuditEventRow,
+} from "./repositories/audit.ts";

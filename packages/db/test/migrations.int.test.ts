@@ -162,6 +162,7 @@ describe("migrations", () => {
         action: "project.create",
         targetType: "Project",
         targetId: project.id,
+        outcome: "SUCCESS",
       },
     });
     await db.usageRecord.create({
@@ -210,6 +211,38 @@ describe("migrations", () => {
       db.board.create({ data: { projectId: project.id, name: "b", schemaId: "x" } }),
     ).rejects.toMatchObject({
       code: "P2002",
+    });
+  });
+
+  it("keeps the audit trail append-only, and deleting its actor or project leaves it whole", async () => {
+    const user = await db.user.create({ data: { login: "auditor" } });
+    const project = await db.project.create({ data: { slug: "audited", name: "Audited" } });
+    const event = await db.auditEvent.create({
+      data: {
+        actorId: user.id,
+        actorLogin: user.login,
+        projectId: project.id,
+        action: "renameProject",
+        targetType: "Project",
+        targetId: project.id,
+        outcome: "FAILURE",
+        data: { code: "FORBIDDEN" },
+      },
+    });
+    const refused = { message: expect.stringMatching(/AuditEvent is append-only/) as unknown };
+    await expect(
+      db.auditEvent.update({ where: { id: event.id }, data: { outcome: "SUCCESS" } }),
+    ).rejects.toMatchObject(refused);
+    await expect(db.auditEvent.delete({ where: { id: event.id } })).rejects.toMatchObject(refused);
+    await expect(db.$executeRawUnsafe('TRUNCATE "AuditEvent"')).rejects.toMatchObject(refused);
+
+    await db.project.delete({ where: { id: project.id } });
+    await db.user.delete({ where: { id: user.id } });
+    expect(await db.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({
+      actorId: user.id,
+      actorLogin: "auditor",
+      projectId: project.id,
+      outcome: "FAILURE",
     });
   });
 });

@@ -11,6 +11,7 @@ import {
 
 import { refuseOversizedBodies } from "../http/request-limits.ts";
 import type { Logger } from "../logger.ts";
+import { originOf, type AuditLog } from "../services/audit-log.ts";
 import { sessionPolicy, type AuthOptions } from "./auth-options.ts";
 import { githubLoginRoutes } from "./github-login.ts";
 import type { Identity } from "./identity.ts";
@@ -67,6 +68,7 @@ export function authRoutes(deps: {
   db: Db;
   log: Logger;
   identity: Identity;
+  audit: AuditLog;
   /** Rate limit of the sign-in routes. */
   limitSignIns: RequestHandler;
 }): Router {
@@ -110,6 +112,25 @@ export function authRoutes(deps: {
     await deleteExpiredSessions(db, { idleMs: policy.idleMs, now });
     res.set("Cache-Control", "no-store");
     res.cookie(SESSION_COOKIE, token, cookie);
+    await signInEvent(req, user, "SUCCESS");
+  }
+
+  /** A sign-in, done or refused, in the audit trail (a refused one names no one). */
+  function signInEvent(
+    req: Request,
+    user: UserRow | null,
+    outcome: "SUCCESS" | "FAILURE",
+    data: Record<string, string> = {},
+  ): Promise<void> {
+    return deps.audit.record({
+      actor: user,
+      origin: originOf(req),
+      projectId: null,
+      action: "signIn",
+      target: { type: "User", id: user?.id ?? "" },
+      outcome,
+      data: { method: auth.mode, ...data },
+    });
   }
 
   if (auth.mode === "dev") {
@@ -120,6 +141,7 @@ export function authRoutes(deps: {
       async (req, res) => {
         const parsed = parseDevLogin(req.body);
         if ("problem" in parsed) {
+          await signInEvent(req, null, "FAILURE", { reason: "malformed login" });
           refuse(res, 400, "BAD_USER_INPUT", parsed.problem);
           return;
         }
@@ -130,12 +152,31 @@ export function authRoutes(deps: {
     );
   } else {
     router.use("/auth/github", deps.limitSignIns);
-    router.use(githubLoginRoutes({ options: auth, db, log: deps.log, startSession }));
+    router.use(
+      githubLoginRoutes({
+        options: auth,
+        db,
+        log: deps.log,
+        startSession,
+        refused: (req, reason) => signInEvent(req, null, "FAILURE", { reason }),
+      }),
+    );
   }
 
   router.post("/auth/logout", async (req, res) => {
     const token = readSessionToken(req);
+    const user = await identity.resolveViewer(req);
     if (token) await deleteSession(db, token);
+    if (user) {
+      await deps.audit.record({
+        actor: user,
+        origin: originOf(req),
+        projectId: null,
+        action: "signOut",
+        target: { type: "User", id: user.id },
+        outcome: "SUCCESS",
+      });
+    }
     res.clearCookie(SESSION_COOKIE, clearedCookie);
     res.status(204).end();
   });

@@ -141,6 +141,8 @@ export function githubLoginRoutes(deps: {
   log: Logger;
   /** Starts a session for the user and sets its cookie. */
   startSession: (req: Request, res: Response, user: UserRow) => Promise<void>;
+  /** Records a refused or failed sign-in. */
+  refused: (req: Request, reason: string) => Promise<void>;
 }): Router {
   const { options, db, log } = deps;
   const allowlist = { orgs: options.allowedOrgs, teams: options.allowedTeams };
@@ -213,6 +215,7 @@ export function githubLoginRoutes(deps: {
       if (error) {
         // A wrong client secret, a reused code, GitHub unreachable, or the database.
         log.warn({ err: error }, "github sign-in failed");
+        void deps.refused(req, "GitHub did not complete the sign-in");
         refusePage(res, {
           status: 502,
           message:
@@ -223,6 +226,7 @@ export function githubLoginRoutes(deps: {
       }
       if (!user) {
         const reason = info?.message?.replace(/\.$/, "");
+        void deps.refused(req, reason ?? "refused");
         refusePage(res, {
           status: status ?? 403,
           message: reason ? `Not signed in: ${reason}.` : "Not signed in.",

@@ -16,8 +16,11 @@ import { bearerToken } from "./api-tokens.ts";
 import { sessionPolicy, type AuthOptions } from "./auth-options.ts";
 import { readSessionToken } from "./session-cookie.ts";
 
-/** A user, and the scopes of the API token the request came with (none: a browser session). */
-export type Viewer = UserRow & { readonly tokenScopes?: readonly string[] };
+/** A user, and the API token the request came with (none: a browser session). */
+export type Viewer = UserRow & {
+  readonly tokenScopes?: readonly string[];
+  readonly tokenId?: string;
+};
 
 /**
  * Who a request acts for. This is the one place a request becomes a user: GraphQL over HTTP,
@@ -58,7 +61,8 @@ export function createIdentity(options: AuthOptions, db: DbClient): Identity {
     ) {
       await touchApiToken(db, live.token.id, now);
     }
-    return { viewer: { ...live.user, tokenScopes: live.token.scopes }, refused: false };
+    const viewer = { ...live.user, tokenScopes: live.token.scopes, tokenId: live.token.id };
+    return { viewer, refused: false };
   }
 
   async function resolve(request: IncomingMessage): Promise<Resolution> {

@@ -49,6 +49,7 @@ export const operationPolicies: {
     build: "project.read",
     builds: "project.read",
     apiTokens: "signed-in",
+    auditEvents: "audit.read",
   },
   Mutation: {
     createProject: "signed-in",

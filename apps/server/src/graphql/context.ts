@@ -1,5 +1,6 @@
 import type { Viewer } from "../auth/identity.ts";
 import type { Logger } from "../logger.ts";
+import type { RequestOrigin } from "../services/audit-log.ts";
 import type { RequestServices } from "../services/create-services.ts";
 
 /**
@@ -8,6 +9,8 @@ import type { RequestServices } from "../services/create-services.ts";
  */
 export interface GraphQLContext {
   viewer: Viewer | null;
+  /** Where the request came from, for the audit trail. */
+  origin: RequestOrigin;
   services: RequestServices;
   log: Logger;
   /** The server's version, reported by `health`. */

@@ -16,6 +16,8 @@ import type { Identity, Viewer } from "../auth/identity.ts";
 import type { GraphQLContext } from "./context.ts";
 import { createFormatError } from "./format-error.ts";
 import { operationLimitRules, parseOptions } from "./operation-limits.ts";
+import { originOf } from "../services/audit-log.ts";
+import { auditMutations } from "./audit-mutations.ts";
 import { enforceOperationPolicies } from "./enforce-policies.ts";
 import { resolvers } from "./resolvers/index.ts";
 import { responseSizeLimitPlugin } from "./response-size-limit.ts";
@@ -51,8 +53,9 @@ export interface GraphQLOptions {
  */
 export async function registerGraphQL(options: GraphQLOptions): Promise<{ stop(): Promise<void> }> {
   const { app, httpServer, services, log } = options;
-  const schema = enforceOperationPolicies(
-    makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers }),
+  // Auditing wraps the policy checks, so refused calls are recorded too.
+  const schema = auditMutations(
+    enforceOperationPolicies(makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers })),
   );
   const rules = operationLimitRules();
   const formatError = createFormatError(log, { hideSuggestions: !options.introspection });
@@ -62,6 +65,7 @@ export async function registerGraphQL(options: GraphQLOptions): Promise<{ stop()
     viewer?: Viewer | null,
   ): Promise<GraphQLContext> => ({
     viewer: viewer === undefined ? await options.identity.resolveViewer(request) : viewer,
+    origin: originOf(request),
     services: services.forRequest(),
     log,
     version: options.version,

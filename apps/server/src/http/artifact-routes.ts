@@ -19,6 +19,7 @@ import {
 
 import { transportPolicies } from "../auth/policies.ts";
 import type { Logger } from "../logger.ts";
+import { originOf, type AuditLog } from "../services/audit-log.ts";
 import { PUBLIC_KEY_PATH } from "./artifact-paths.ts";
 import type { SigningKeyInfo } from "../services/create-services.ts";
 
@@ -29,6 +30,7 @@ export function artifactRoutes(deps: {
   store: ObjectStore;
   signingKey: SigningKeyInfo;
   resolveViewer: (request: IncomingMessage) => Promise<UserRow | null>;
+  audit: AuditLog;
   log: Logger;
 }): Router {
   const router = Router();
@@ -41,19 +43,38 @@ export function artifactRoutes(deps: {
     "/artifacts/:id/:name",
     async (req: Request<{ id: string; name: string }>, res: Response) => {
       const viewer = await deps.resolveViewer(req);
-      if (!viewer) return void res.status(401).type("text/plain").send("Sign in first.\n");
+      const downloaded = (outcome: "SUCCESS" | "FAILURE", projectId: string | null) =>
+        deps.audit.record({
+          actor: viewer,
+          origin: originOf(req),
+          projectId,
+          action: "downloadArtifact",
+          target: { type: "Artifact", id: req.params.id },
+          outcome,
+        });
+      if (!viewer) {
+        await downloaded("FAILURE", null);
+        return void res.status(401).type("text/plain").send("Sign in first.\n");
+      }
       const artifact = UUID.test(req.params.id)
         ? await findArtifactForUser(deps.db, req.params.id, viewer.id)
         : null;
+      // Refusals are recorded under the artifact's project too, so its owners see them.
+      const projectId = await deps.audit.projectOf({ type: "Artifact", id: req.params.id });
       if (
         !artifact ||
         !can(artifact.role, transportPolicies.download) ||
         artifact.name !== req.params.name
       ) {
+        await downloaded("FAILURE", projectId);
         return void res
           .status(404)
           .type("text/plain")
           .send("No such artifact, or you are not a member of its project.\n");
+      }
+      // A download in ranges counts once: only a request from the first byte is recorded.
+      if (req.method === "GET" && (!req.headers.range || /^bytes=0-/.test(req.headers.range))) {
+        await downloaded("SUCCESS", projectId);
       }
       const size = Number(artifact.size);
       res.setHeader("Accept-Ranges", "bytes");

@@ -16,6 +16,7 @@ const ACTION_WORDS: Record<ProjectAction, string> = {
   "project.rename": "renaming the project",
   "project.archive": "archiving or restoring the project",
   "member.manage": "managing members",
+  "audit.read": "reading the audit trail",
 };
 
 /** @throws DomainError `UNAUTHENTICATED` when nobody is signed in. */

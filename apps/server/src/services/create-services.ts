@@ -4,6 +4,7 @@ import type { Db } from "@bbos/db";
 import type { UserDirectory } from "../auth/user-directory.ts";
 import type { CollabHub } from "../collab/collab-hub.ts";
 import type { Logger } from "../logger.ts";
+import type { AuditLog } from "./audit-log.ts";
 import { createBoardService, type BoardService } from "./board-service.ts";
 import {
   createBuildService,
@@ -29,6 +30,8 @@ export interface ServiceDependencies {
   signingKey: SigningKeyInfo;
   /** Finds people to invite by GitHub login. */
   users: UserDirectory;
+  /** The audit trail's writer, shared with the HTTP routes. */
+  audit: AuditLog;
 }
 
 /** The artifact signing key as the API shows it. */
@@ -47,6 +50,7 @@ export interface RequestServices {
   versions: VersionService;
   builds: BuildService;
   tokens: TokenService;
+  audit: AuditLog;
   signingKey: SigningKeyInfo;
   /** Process-wide: one watch per board, whoever subscribes. */
   liveValidation: LiveValidation;
@@ -61,6 +65,7 @@ export function createServices(dependencies: ServiceDependencies) {
   const validation = createValidationService({ validator, log });
   const liveValidation = createLiveValidation({ db, collab, validation, log });
   const builds = createBuildService({ db, validation, ...dependencies.builds });
+  const { audit } = dependencies;
   return {
     forRequest(): RequestServices {
       return {
@@ -70,6 +75,7 @@ export function createServices(dependencies: ServiceDependencies) {
         versions: createVersionService({ db, validation, collab }),
         builds,
         tokens: createTokenService(db),
+        audit,
         signingKey,
         liveValidation,
       };

@@ -13,6 +13,7 @@ import {
 import {
   addMember,
   createProject,
+  listAuditEvents,
   findProjectForUser,
   findRole,
   isUniqueViolation,
@@ -22,6 +23,8 @@ import {
   listProjectsForUser,
   setMemberRole,
   updateProject,
+  type AuditEventFilter,
+  type AuditEventRow,
   type BoardRow,
   type Db,
   type MemberProjectRow,
@@ -237,6 +240,24 @@ export function createProjectService(db: Db, users: UserDirectory) {
       requireOwnerFor(project, [current.role, args.role]);
       await changeRole(project, current, args.role);
       return membershipOf(project.id, current.user.id);
+    },
+
+    /**
+     * One page of the project's audit trail, newest first: `first` events after the event
+     * `afterId`, and whether more follow.
+     */
+    async auditEvents(
+      viewer: UserRow | null,
+      projectId: string,
+      filter: AuditEventFilter,
+      page: { first: number; afterId: bigint | null },
+    ): Promise<{ events: AuditEventRow[]; total: number; hasMore: boolean }> {
+      const project = await requireProject(viewer, projectId, "audit.read");
+      const { events, total } = await listAuditEvents(db, project.id, filter, {
+        take: page.first + 1,
+        afterId: page.afterId,
+      });
+      return { events: events.slice(0, page.first), total, hasMore: events.length > page.first };
     },
 
     async removeMember(

@@ -30,5 +30,6 @@ describe("project permissions", () => {
     expect(whoMay("project.rename")).toEqual(["OWNER", "MAINTAINER"]);
     expect(whoMay("member.manage")).toEqual(["OWNER", "MAINTAINER"]);
     expect(whoMay("project.archive")).toEqual(["OWNER"]);
+    expect(whoMay("audit.read")).toEqual(["OWNER", "MAINTAINER"]);
   });
 });

@@ -20,7 +20,9 @@ export type ProjectAction =
   /** Archive and restore the project. */
   | "project.archive"
   /** Invite members, change their roles, remove them (an owner's role only by an owner). */
-  | "member.manage";
+  | "member.manage"
+  /** Read the project's audit trail. */
+  | "audit.read";
 
 const allowed: Readonly<Record<ProjectAction, readonly ProjectRole[]>> = {
   "project.read": ["OWNER", "MAINTAINER", "EDITOR", "VIEWER"],
@@ -31,6 +33,7 @@ const allowed: Readonly<Record<ProjectAction, readonly ProjectRole[]>> = {
   "project.rename": ["OWNER", "MAINTAINER"],
   "project.archive": ["OWNER"],
   "member.manage": ["OWNER", "MAINTAINER"],
+  "audit.read": ["OWNER", "MAINTAINER"],
 };
 
 /** True when a member with `role` may do `action`; a non-member (null) may do nothing. */

@@ -6,6 +6,7 @@ import type {
   Resolvers,
   SubscriptionResolvers,
 } from "../../../generated/graphql.ts";
+import { AuditEvent, auditQueries } from "./audit.ts";
 import { Board, boardMutations, boardQueries, boardSubscriptions } from "./boards.ts";
 import {
   Artifact,
@@ -50,6 +51,7 @@ export const resolvers = {
     ...versionQueries,
     ...buildQueries,
     ...tokenQueries,
+    ...auditQueries,
   } satisfies Required<QueryResolvers>,
   Mutation: {
     ...projectMutations,
@@ -65,6 +67,7 @@ export const resolvers = {
   } satisfies Required<SubscriptionResolvers>,
   Project,
   Membership,
+  AuditEvent,
   Board,
   BoardConfigSchema,
   ConfigVersion,

@@ -1,0 +1,73 @@
+// The audit trail's writer: who did or tried what, to which target, from where, and whether it
+// worked. Events carry ids and codes, never the values sent (a config, a password hash, a PSK).
+import type { IncomingMessage } from "node:http";
+
+import {
+  appendAuditEvent,
+  projectOfTarget,
+  type AuditEventInput,
+  type Db,
+  type UserRow,
+} from "@bbos/db";
+
+import type { Viewer } from "../auth/identity.ts";
+import type { Logger } from "../logger.ts";
+
+const MAX_USER_AGENT_CHARS = 256;
+
+/** Where a request came from, as the audit trail keeps it. */
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export function originOf(request: IncomingMessage): RequestOrigin {
+  const userAgent = request.headers["user-agent"];
+  return {
+    ip: request.socket.remoteAddress ?? null,
+    userAgent: typeof userAgent === "string" ? userAgent.slice(0, MAX_USER_AGENT_CHARS) : null,
+  };
+}
+
+export interface AuditRecord {
+  actor: Viewer | UserRow | null;
+  origin: RequestOrigin;
+  projectId: string | null;
+  action: string;
+  target: { type: string; id: string };
+  outcome: "SUCCESS" | "FAILURE";
+  data?: AuditEventInput["data"];
+}
+
+export function createAuditLog(db: Db, log: Logger) {
+  return {
+    /** The project of a board, version, build or artifact, for events that name only those. */
+    projectOf: (target: Parameters<typeof projectOfTarget>[1]) => projectOfTarget(db, target),
+
+    /**
+     * Appends the event. A failure to write it is logged, not thrown: the action it describes
+     * has already happened (or been refused).
+     */
+    async record(event: AuditRecord): Promise<void> {
+      const tokenId = event.actor && "tokenId" in event.actor ? event.actor.tokenId : undefined;
+      try {
+        await appendAuditEvent(db, {
+          actorId: event.actor?.id ?? null,
+          actorLogin: event.actor?.login ?? null,
+          projectId: event.projectId,
+          action: event.action,
+          targetType: event.target.type,
+          targetId: event.target.id,
+          outcome: event.outcome,
+          data: { ...event.data, ...(tokenId === undefined ? {} : { tokenId }) },
+          ip: event.origin.ip,
+          userAgent: event.origin.userAgent,
+        });
+      } catch (error) {
+        log.error({ err: error, action: event.action }, "audit event not recorded");
+      }
+    },
+  };
+}
+
+export type AuditLog = ReturnType<typeof createAuditLog>;
