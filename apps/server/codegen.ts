@@ -20,6 +20,7 @@ const config: CodegenConfig = {
           Membership: "@bbos/db#MemberRow",
           ApiToken: "@bbos/db#ApiTokenRow",
           AuditEvent: "@bbos/db#AuditEventRow",
+          ShareLink: "@bbos/db#ShareLinkRow",
           Board: "@bbos/db#BoardRow",
           ConfigVersion: "@bbos/db#ConfigVersionRow",
           ConfigChange: "@bbos/collab#ConfigChange",

@@ -18,6 +18,7 @@ export default defineConfig({
       "/healthz": { target: apiOrigin },
       "/readyz": { target: apiOrigin },
       "/artifacts": { target: apiOrigin },
+      "/share": { target: apiOrigin },
       "/builds": { target: apiOrigin },
       "/.well-known/bbos": { target: apiOrigin },
     },

@@ -45,6 +45,7 @@ describe("authorization matrix", () => {
     boardId: string;
     versionId: string;
     buildId: string;
+    artifactId: string;
     config: unknown;
     exported: string;
   };
@@ -97,6 +98,14 @@ describe("authorization matrix", () => {
       { input: { projectId: world.projectId, login: fresh("member"), role: "VIEWER" } },
     );
     return inviteMember.membership.user.id;
+  }
+
+  async function freshShareLink(): Promise<string> {
+    const { createShareLink } = await asOwner<{ createShareLink: { shareLink: { id: string } } }>(
+      "mutation ($id: ID!) { createShareLink(input: { artifactId: $id }) { shareLink { id } } }",
+      { id: world.artifactId },
+    );
+    return createShareLink.shareLink.id;
   }
 
   async function freshToken(caller: Caller): Promise<string> {
@@ -152,6 +161,10 @@ describe("authorization matrix", () => {
       variables: { id: world.buildId },
     }),
     apiTokens: () => ({ query: "{ apiTokens { totalCount } }" }),
+    shareLinks: () => ({
+      query: "query ($id: ID!) { shareLinks(artifactId: $id) { id } }",
+      variables: { id: world.artifactId },
+    }),
     auditEvents: () => ({
       query: "query ($id: ID!) { auditEvents(projectId: $id) { totalCount } }",
       variables: { id: world.projectId },
@@ -267,6 +280,15 @@ describe("authorization matrix", () => {
       // Each caller revokes a token of their own.
       variables: { id: caller === "anonymous" ? crypto.randomUUID() : await freshToken(caller) },
     }),
+    createShareLink: () => ({
+      query: "mutation ($id: ID!) { createShareLink(input: { artifactId: $id }) { path } }",
+      variables: { id: world.artifactId },
+    }),
+    revokeShareLink: async () => ({
+      query:
+        "mutation ($id: ID!) { revokeShareLink(input: { shareLinkId: $id }) { shareLink { id } } }",
+      variables: { id: await freshShareLink() },
+    }),
     // Subscription
     serverTime: () => ({ query: "subscription { serverTime(intervalMs: 100) }" }),
     boardValidation: () => ({
@@ -307,6 +329,7 @@ describe("authorization matrix", () => {
       boardId: "",
       versionId: "",
       buildId: "",
+      artifactId: "",
       config: null,
       exported: "",
     };
@@ -338,6 +361,21 @@ describe("authorization matrix", () => {
     );
     world.versionId = saved.saveVersion.version.id;
     world.buildId = await freshBuild();
+    const body = Buffer.from("artifact bytes\n");
+    const storageKey = `builds/${world.buildId}/matrix.txt`;
+    await builds.store.put(storageKey, Readable.from([body]));
+    const artifact = await server.db.artifact.create({
+      data: {
+        buildId: world.buildId,
+        kind: "IMAGE",
+        name: "matrix.txt",
+        size: BigInt(body.length),
+        sha256: "0".repeat(64),
+        storageKey,
+        contentType: "text/plain",
+      },
+    });
+    world.artifactId = artifact.id;
   });
   afterAll(() => server?.close());
 
@@ -466,24 +504,10 @@ describe("authorization matrix", () => {
   }
 
   it("gives the collab socket and downloads the outcome their policy says, for every caller", async () => {
-    const body = Buffer.from("artifact bytes\n");
-    const storageKey = `builds/${world.buildId}/matrix.txt`;
-    await builds.store.put(storageKey, Readable.from([body]));
-    const artifact = await server.db.artifact.create({
-      data: {
-        buildId: world.buildId,
-        kind: "IMAGE",
-        name: "matrix.txt",
-        size: BigInt(body.length),
-        sha256: "0".repeat(64),
-        storageKey,
-        contentType: "text/plain",
-      },
-    });
     const mismatches: string[] = [];
     for (const caller of CALLERS) {
       const collab = await collabOutcome(caller);
-      const download = await fetch(`${server.url}/artifacts/${artifact.id}/matrix.txt`, {
+      const download = await fetch(`${server.url}/artifacts/${world.artifactId}/matrix.txt`, {
         headers: cookies.has(caller) ? { cookie: cookies.get(caller) ?? "" } : {},
       });
       const downloaded: Outcome =

@@ -119,3 +119,11 @@ export {
   type AuditEventInput,
   type AuditEventRow,
 } from "./repositories/audit.ts";
+export {
+  createShareLink,
+  findShareLink,
+  listShareLinks,
+  revokeShareLink,
+  useShareLink,
+  type ShareLinkRow,
+} from "./repositories/share-links.ts";

@@ -50,6 +50,7 @@ export const operationPolicies: {
     builds: "project.read",
     apiTokens: "signed-in",
     auditEvents: "audit.read",
+    shareLinks: "artifact.share",
   },
   Mutation: {
     createProject: "signed-in",
@@ -74,6 +75,8 @@ export const operationPolicies: {
     deleteBuildArtifacts: "build.run",
     createApiToken: "signed-in",
     revokeApiToken: "signed-in",
+    createShareLink: "artifact.share",
+    revokeShareLink: "artifact.share",
   },
   Subscription: {
     serverTime: "anyone",
@@ -92,7 +95,10 @@ export function policyOf(root: string, field: string): OperationPolicy | undefin
   return Object.hasOwn(table, field) ? table[field] : undefined;
 }
 
-/** What the transports outside GraphQL require of a member. */
+/**
+ * What the transports outside GraphQL require of a member. (`GET /share/<token>` requires no
+ * one: the link is the permission, given by a member with `artifact.share`.)
+ */
 export const transportPolicies = {
   /** Open a board's collab socket (read-only below `collabWrite`). */
   collabRead: "project.read",

@@ -12,6 +12,8 @@ import type { GraphQLContext } from "./context.ts";
 const TARGET_FIELDS = [
   ["userId", "User"],
   ["tokenId", "ApiToken"],
+  ["shareLinkId", "ShareLink"],
+  ["artifactId", "Artifact"],
   ["buildId", "Build"],
   ["versionId", "ConfigVersion"],
   ["boardId", "Board"],
@@ -45,10 +47,16 @@ async function projectIdOf(
 ): Promise<string | null> {
   if (typeof input["projectId"] === "string") return input["projectId"];
   if (target?.type === "Project") return target.id;
-  if (target?.type === "Board" || target?.type === "ConfigVersion" || target?.type === "Build") {
+  if (target && isOwnedByProject(target.type)) {
     return context.services.audit.projectOf({ type: target.type, id: target.id });
   }
   return null;
+}
+
+const PROJECT_PARTS = ["Board", "ConfigVersion", "Build", "Artifact", "ShareLink"] as const;
+
+function isOwnedByProject(type: string): type is (typeof PROJECT_PARTS)[number] {
+  return (PROJECT_PARTS as readonly string[]).includes(type);
 }
 
 function codeOf(error: unknown): string {

@@ -13,6 +13,8 @@ import {
   findArtifactForUser,
   findBuildForUser,
   listArtifacts,
+  useShareLink,
+  type ArtifactRow,
   type Db,
   type UserRow,
 } from "@bbos/db";
@@ -20,10 +22,13 @@ import {
 import { transportPolicies } from "../auth/policies.ts";
 import type { Logger } from "../logger.ts";
 import { originOf, type AuditLog } from "../services/audit-log.ts";
+import { SHARE_PATH } from "../services/share-service.ts";
 import { PUBLIC_KEY_PATH } from "./artifact-paths.ts";
 import type { SigningKeyInfo } from "../services/create-services.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A share link's token: 32 random bytes in base64url. */
+const SHARE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export function artifactRoutes(deps: {
   db: Db;
@@ -34,6 +39,73 @@ export function artifactRoutes(deps: {
   log: Logger;
 }): Router {
   const router = Router();
+
+  /** The artifact's bytes, whole or one range, with its checksum as ETag. */
+  async function sendArtifact(
+    req: Request,
+    res: Response,
+    artifact: ArtifactRow,
+    cacheControl: string,
+  ): Promise<void> {
+    const size = Number(artifact.size);
+    res.setHeader("Accept-Ranges", "bytes");
+    res.setHeader("Content-Disposition", attachmentContentDisposition(artifact.name));
+    res.setHeader("Content-Type", artifact.contentType);
+    res.setHeader("ETag", `"${artifact.sha256}"`);
+    res.setHeader("Cache-Control", cacheControl);
+
+    // One range is served as 206; several (rare, and costly to assemble) get the whole file.
+    const ranges = req.headers.range ? req.range(size, { combine: true }) : undefined;
+    if (ranges === -1) {
+      res.setHeader("Content-Range", `bytes */${size}`);
+      return void res.status(416).end();
+    }
+    const range = Array.isArray(ranges) && ranges.length === 1 ? ranges[0] : undefined;
+    if (range) {
+      res.status(206);
+      res.setHeader("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
+      res.setHeader("Content-Length", String(range.end - range.start + 1));
+    } else {
+      res.setHeader("Content-Length", String(size));
+    }
+    if (req.method === "HEAD") return void res.end();
+    const body = await deps.store.read(
+      artifact.storageKey,
+      range ? { start: range.start, end: range.end } : undefined,
+    );
+    await pipeline(body, res).catch((error: unknown) => {
+      // A client that goes away mid-download is normal; anything else is worth a line.
+      if (!res.destroyed)
+        deps.log.warn({ err: error, artifactId: artifact.id }, "artifact download failed");
+    });
+  }
+
+  router.get(`${SHARE_PATH}:token`, async (req: Request<{ token: string }>, res: Response) => {
+    // Only a request from the first byte counts as a download; the rest of it in ranges does not.
+    const first = !req.headers.range || /^bytes=0-/.test(req.headers.range);
+    const shared = SHARE_TOKEN.test(req.params.token)
+      ? await useShareLink(deps.db, req.params.token, { count: req.method === "GET" && first })
+      : null;
+    if (!shared) {
+      return void res
+        .status(404)
+        .type("text/plain")
+        .send("This link is unknown, expired, revoked or used up.\n");
+    }
+    if (req.method === "GET" && first) {
+      await deps.audit.record({
+        actor: null,
+        origin: originOf(req),
+        projectId: await deps.audit.projectOf({ type: "Artifact", id: shared.artifact.id }),
+        action: "downloadShared",
+        target: { type: "ShareLink", id: shared.link.id },
+        outcome: "SUCCESS",
+        data: { artifactId: shared.artifact.id, download: shared.link.downloadCount },
+      });
+    }
+    // Not kept by any cache: the link can be revoked.
+    await sendArtifact(req, res, shared.artifact, "private, no-store");
+  });
 
   router.get(PUBLIC_KEY_PATH, (_req, res) => {
     res.type("text/plain; charset=utf-8").send(deps.signingKey.publicKeyFile);
@@ -76,37 +148,7 @@ export function artifactRoutes(deps: {
       if (req.method === "GET" && (!req.headers.range || /^bytes=0-/.test(req.headers.range))) {
         await downloaded("SUCCESS", projectId);
       }
-      const size = Number(artifact.size);
-      res.setHeader("Accept-Ranges", "bytes");
-      res.setHeader("Content-Disposition", attachmentContentDisposition(artifact.name));
-      res.setHeader("Content-Type", artifact.contentType);
-      res.setHeader("ETag", `"${artifact.sha256}"`);
-      res.setHeader("Cache-Control", "private, max-age=31536000, immutable");
-
-      // One range is served as 206; several (rare, and costly to assemble) get the whole file.
-      const ranges = req.headers.range ? req.range(size, { combine: true }) : undefined;
-      if (ranges === -1) {
-        res.setHeader("Content-Range", `bytes */${size}`);
-        return void res.status(416).end();
-      }
-      const range = Array.isArray(ranges) && ranges.length === 1 ? ranges[0] : undefined;
-      if (range) {
-        res.status(206);
-        res.setHeader("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
-        res.setHeader("Content-Length", String(range.end - range.start + 1));
-      } else {
-        res.setHeader("Content-Length", String(size));
-      }
-      if (req.method === "HEAD") return void res.end();
-      const body = await deps.store.read(
-        artifact.storageKey,
-        range ? { start: range.start, end: range.end } : undefined,
-      );
-      await pipeline(body, res).catch((error: unknown) => {
-        // A client that goes away mid-download is normal; anything else is worth a line.
-        if (!res.destroyed)
-          deps.log.warn({ err: error, artifactId: artifact.id }, "artifact download failed");
-      });
+      await sendArtifact(req, res, artifact, "private, max-age=31536000, immutable");
     },
   );
 

@@ -41,7 +41,7 @@ export interface AuditRecord {
 
 export function createAuditLog(db: Db, log: Logger) {
   return {
-    /** The project of a board, version, build or artifact, for events that name only those. */
+    /** The project of a board, version, build, artifact or share link, for events naming those. */
     projectOf: (target: Parameters<typeof projectOfTarget>[1]) => projectOfTarget(db, target),
 
     /**

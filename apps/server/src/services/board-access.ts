@@ -17,6 +17,7 @@ const ACTION_WORDS: Record<ProjectAction, string> = {
   "project.archive": "archiving or restoring the project",
   "member.manage": "managing members",
   "audit.read": "reading the audit trail",
+  "artifact.share": "sharing artifacts",
 };
 
 /** @throws DomainError `UNAUTHENTICATED` when nobody is signed in. */

@@ -13,6 +13,7 @@ import {
 } from "./build-service.ts";
 import { createProjectService, type ProjectService } from "./project-service.ts";
 import { createLiveValidation, type LiveValidation } from "./live-validation.ts";
+import { createShareService, type ShareService } from "./share-service.ts";
 import { createTokenService, type TokenService } from "./token-service.ts";
 import { createValidationService, type ValidationService } from "./validation-service.ts";
 import { createVersionService, type VersionService } from "./version-service.ts";
@@ -50,6 +51,7 @@ export interface RequestServices {
   versions: VersionService;
   builds: BuildService;
   tokens: TokenService;
+  shareLinks: ShareService;
   audit: AuditLog;
   signingKey: SigningKeyInfo;
   /** Process-wide: one watch per board, whoever subscribes. */
@@ -75,6 +77,7 @@ export function createServices(dependencies: ServiceDependencies) {
         versions: createVersionService({ db, validation, collab }),
         builds,
         tokens: createTokenService(db),
+        shareLinks: createShareService(db),
         audit,
         signingKey,
         liveValidation,

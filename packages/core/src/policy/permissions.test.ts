@@ -31,5 +31,6 @@ describe("project permissions", () => {
     expect(whoMay("member.manage")).toEqual(["OWNER", "MAINTAINER"]);
     expect(whoMay("project.archive")).toEqual(["OWNER"]);
     expect(whoMay("audit.read")).toEqual(["OWNER", "MAINTAINER"]);
+    expect(whoMay("artifact.share")).toEqual(["OWNER", "MAINTAINER", "EDITOR"]);
   });
 });

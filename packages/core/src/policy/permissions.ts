@@ -22,7 +22,9 @@ export type ProjectAction =
   /** Invite members, change their roles, remove them (an owner's role only by an owner). */
   | "member.manage"
   /** Read the project's audit trail. */
-  | "audit.read";
+  | "audit.read"
+  /** Make, list and revoke links that let anyone download an artifact. */
+  | "artifact.share";
 
 const allowed: Readonly<Record<ProjectAction, readonly ProjectRole[]>> = {
   "project.read": ["OWNER", "MAINTAINER", "EDITOR", "VIEWER"],
@@ -34,6 +36,7 @@ const allowed: Readonly<Record<ProjectAction, readonly ProjectRole[]>> = {
   "project.archive": ["OWNER"],
   "member.manage": ["OWNER", "MAINTAINER"],
   "audit.read": ["OWNER", "MAINTAINER"],
+  "artifact.share": ["OWNER", "MAINTAINER", "EDITOR"],
 };
 
 /** True when a member with `role` may do `action`; a non-member (null) may do nothing. */

@@ -73,10 +73,10 @@ export async function listAuditEvents(
   return { events, total };
 }
 
-/** The project a board, version, build or artifact belongs to; null when there is no such id. */
+/** The project a board, version, build, artifact or share link belongs to; null for no such id. */
 export async function projectOfTarget(
   db: DbClient,
-  target: { type: "Board" | "ConfigVersion" | "Build" | "Artifact"; id: string },
+  target: { type: "Board" | "ConfigVersion" | "Build" | "Artifact" | "ShareLink"; id: string },
 ): Promise<string | null> {
   if (!UUID.test(target.id)) return null;
   switch (target.type) {
@@ -103,6 +103,13 @@ export async function projectOfTarget(
           })
         )?.configVersion.board.projectId ?? null
       );
+    case "ShareLink": {
+      const link = await db.shareLink.findUnique({
+        where: { id: target.id },
+        select: { buildId: true },
+      });
+      return link ? projectOfTarget(db, { type: "Build", id: link.buildId }) : null;
+    }
     case "Artifact":
       return (
         (

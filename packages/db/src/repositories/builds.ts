@@ -293,7 +293,7 @@ export interface ArtifactInput {
   contentType: string;
 }
 
-const artifactSelect = {
+export const artifactSelect = {
   id: true,
   buildId: true,
   kind: true,

@@ -24,6 +24,7 @@ import {
 import { catalogueEnums, catalogueQueries } from "./catalogue.ts";
 import { Membership, Project, projectMutations, projectQueries } from "./projects.ts";
 import { serverTime } from "./server-time.ts";
+import { shareLinkMutations, shareLinkQueries } from "./share-links.ts";
 import { tokenMutations, tokenQueries } from "./tokens.ts";
 import {
   ChangeKind,
@@ -52,6 +53,7 @@ export const resolvers = {
     ...buildQueries,
     ...tokenQueries,
     ...auditQueries,
+    ...shareLinkQueries,
   } satisfies Required<QueryResolvers>,
   Mutation: {
     ...projectMutations,
@@ -59,6 +61,7 @@ export const resolvers = {
     ...versionMutations,
     ...buildMutations,
     ...tokenMutations,
+    ...shareLinkMutations,
   } satisfies Required<MutationResolvers>,
   Subscription: {
     serverTime,
