@@ -117,6 +117,22 @@ describe("audit trail", () => {
     });
   });
 
+  it("records refused calls that name no real id, without failing to record", async () => {
+    const answer = await as(
+      "owner",
+      'mutation { renameProject(input: { projectId: "not-an-id", name: "x" }) { project { id } } }',
+    );
+    expect(answer.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    const event = await server.db.auditEvent.findFirstOrThrow({
+      where: { action: "renameProject", targetId: "not-an-id" },
+    });
+    expect(event).toMatchObject({
+      projectId: null,
+      outcome: "FAILURE",
+      data: { code: "NOT_FOUND" },
+    });
+  });
+
   it("records which API token made a write", async () => {
     const token = await as<{ createApiToken: { secret: string; apiToken: { id: string } } }>(
       "owner",

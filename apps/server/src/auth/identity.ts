@@ -12,7 +12,6 @@ import {
 } from "@bbos/db";
 
 import { bearerToken } from "./api-tokens.ts";
-
 import { sessionPolicy, type AuthOptions } from "./auth-options.ts";
 import { readSessionToken } from "./session-cookie.ts";
 

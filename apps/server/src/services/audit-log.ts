@@ -14,6 +14,9 @@ import type { Viewer } from "../auth/identity.ts";
 import type { Logger } from "../logger.ts";
 
 const MAX_USER_AGENT_CHARS = 256;
+/** Longest target id kept: ids are UUIDs, but a refused call may name anything. */
+const MAX_TARGET_ID_CHARS = 64;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a request came from, as the audit trail keeps it. */
 export interface RequestOrigin {
@@ -54,10 +57,12 @@ export function createAuditLog(db: Db, log: Logger) {
         await appendAuditEvent(db, {
           actorId: event.actor?.id ?? null,
           actorLogin: event.actor?.login ?? null,
-          projectId: event.projectId,
+          // A refused call may name a project id that is no id at all.
+          projectId:
+            event.projectId !== null && UUID.test(event.projectId) ? event.projectId : null,
           action: event.action,
           targetType: event.target.type,
-          targetId: event.target.id,
+          targetId: event.target.id.slice(0, MAX_TARGET_ID_CHARS),
           outcome: event.outcome,
           data: { ...event.data, ...(tokenId === undefined ? {} : { tokenId }) },
           ip: event.origin.ip,
