@@ -166,7 +166,11 @@ describe("builder main", () => {
           workerId,
           errorMessage: 'this worker has no recipe "no-such-recipe"',
         });
-        expect(await queue.getJobState(build.id)).toBe("failed");
+        // The worker records the failure, then throws; BullMQ marks the job failed after that.
+        await vi.waitFor(
+          async () => expect(await queue.getJobState(build.id)).toBe("failed"),
+          waitLong,
+        );
         const log = await readBuildLog(redis, { prefix, buildId: build.id, after: 0 });
         expect(log.lines.map((line) => [line.stream, line.text])).toEqual([
           ["sys", `build ${build.id}: attempt 1 on worker ${workerId}`],
