@@ -40,6 +40,14 @@ export function isConfigVersionId(value: string): value is ConfigVersionId {
   return UUID.test(value);
 }
 
+/**
+ * True if `value` is shaped like the id of any row (a UUID): for ids of records without a
+ * branded type of their own (artifacts, API tokens, share links). See {@link isProjectId}.
+ */
+export function isRecordId(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** True if `value` is shaped like a build id (a UUID); see {@link isProjectId}. */
 export function isBuildId(value: string): value is BuildId {
   return UUID.test(value);

@@ -23,6 +23,7 @@ export {
   isBuildId,
   isConfigVersionId,
   isProjectId,
+  isRecordId,
   type BoardId,
   type BuildId,
   type ConfigVersionId,

@@ -21,6 +21,13 @@ export interface Connection<T> {
 /** Largest page a client may ask for. */
 export const MAX_PAGE_SIZE = 100;
 
+/** @throws DomainError `BAD_INPUT` for `first` outside 0…{@link MAX_PAGE_SIZE}. */
+export function checkPageSize(first: number): void {
+  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw new DomainError("BAD_INPUT", `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
+  }
+}
+
 export const encodeCursor = (id: string) => Buffer.from(`id:${id}`).toString("base64url");
 
 export function decodeCursor(cursor: string): string {
@@ -55,9 +62,7 @@ export function toConnection<T>(
   args: ConnectionArgs,
   idOf: (item: T) => string = (item) => (item as { id: string }).id,
 ): Connection<T> {
-  if (!Number.isInteger(args.first) || args.first < 0 || args.first > MAX_PAGE_SIZE) {
-    throw new DomainError("BAD_INPUT", `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
-  }
+  checkPageSize(args.first);
   let start = 0;
   if (args.after != null) {
     const id = decodeCursor(args.after);

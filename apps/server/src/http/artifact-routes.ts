@@ -8,7 +8,7 @@ import { Router, type Request, type Response } from "express";
 import type { IncomingMessage } from "node:http";
 
 import { attachmentContentDisposition, type ObjectStore } from "@bbos/artifacts";
-import { can, isBuildId } from "@bbos/core";
+import { can, isBuildId, isRecordId } from "@bbos/core";
 import {
   findArtifactForUser,
   findBuildForUser,
@@ -26,7 +26,6 @@ import { SHARE_PATH } from "../services/share-service.ts";
 import { PUBLIC_KEY_PATH } from "./artifact-paths.ts";
 import type { SigningKeyInfo } from "../services/create-services.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A share link's token: 32 random bytes in base64url. */
 const SHARE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -128,7 +127,7 @@ export function artifactRoutes(deps: {
         await downloaded("FAILURE", null);
         return void res.status(401).type("text/plain").send("Sign in first.\n");
       }
-      const artifact = UUID.test(req.params.id)
+      const artifact = isRecordId(req.params.id)
         ? await findArtifactForUser(deps.db, req.params.id, viewer.id)
         : null;
       // Refusals are recorded under the artifact's project too, so its owners see them.

@@ -2,6 +2,7 @@
 // worked. Events carry ids and codes, never the values sent (a config, a password hash, a PSK).
 import type { IncomingMessage } from "node:http";
 
+import { isRecordId } from "@bbos/core";
 import {
   appendAuditEvent,
   projectOfTarget,
@@ -16,7 +17,6 @@ import type { Logger } from "../logger.ts";
 const MAX_USER_AGENT_CHARS = 256;
 /** Longest target id kept: ids are UUIDs, but a refused call may name anything. */
 const MAX_TARGET_ID_CHARS = 64;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a request came from, as the audit trail keeps it. */
 export interface RequestOrigin {
@@ -45,7 +45,9 @@ export interface AuditRecord {
 export function createAuditLog(db: Db, log: Logger) {
   return {
     /** The project of a board, version, build, artifact or share link, for events naming those. */
-    projectOf: (target: Parameters<typeof projectOfTarget>[1]) => projectOfTarget(db, target),
+    projectOf: async (target: Parameters<typeof projectOfTarget>[1]) =>
+      // A refused call may name anything as an id.
+      isRecordId(target.id) ? projectOfTarget(db, target) : null,
 
     /**
      * Appends the event. A failure to write it is logged, not thrown: the action it describes
@@ -59,7 +61,7 @@ export function createAuditLog(db: Db, log: Logger) {
           actorLogin: event.actor?.login ?? null,
           // A refused call may name a project id that is no id at all.
           projectId:
-            event.projectId !== null && UUID.test(event.projectId) ? event.projectId : null,
+            event.projectId !== null && isRecordId(event.projectId) ? event.projectId : null,
           action: event.action,
           targetType: event.target.type,
           targetId: event.target.id.slice(0, MAX_TARGET_ID_CHARS),

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-import { can, DomainError } from "@bbos/core";
+import { can, DomainError, isRecordId } from "@bbos/core";
 import {
   createShareLink,
   findArtifactForUser,
@@ -19,7 +19,6 @@ const HOUR_MS = 60 * 60 * 1000;
 const DEFAULT_LIFETIME_HOURS = 72;
 const MAX_LIFETIME_HOURS = 30 * 24;
 const MAX_DOWNLOADS = 10_000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ARTIFACT_NOT_FOUND = "No such artifact, or you are not a member of its project.";
 
 /** Where a link's token is used: `GET /share/<token>`, no account needed. */
@@ -32,7 +31,7 @@ export const SHARE_PATH = "/share/";
 export function createShareService(db: Db) {
   async function shareableArtifact(viewer: UserRow | null, artifactId: string) {
     const user = requireViewer(viewer);
-    const artifact = UUID.test(artifactId)
+    const artifact = isRecordId(artifactId)
       ? await findArtifactForUser(db, artifactId, user.id)
       : null;
     if (!artifact) throw new DomainError("NOT_FOUND", ARTIFACT_NOT_FOUND);
@@ -85,7 +84,7 @@ export function createShareService(db: Db) {
     },
 
     async revoke(viewer: UserRow | null, shareLinkId: string): Promise<ShareLinkRow> {
-      const link = UUID.test(shareLinkId) ? await findShareLink(db, shareLinkId) : null;
+      const link = isRecordId(shareLinkId) ? await findShareLink(db, shareLinkId) : null;
       if (!link?.artifactId) throw new DomainError("NOT_FOUND", "No such share link.");
       // The same answer for a link of an artifact the viewer cannot share as for none at all.
       try {

@@ -1,4 +1,4 @@
-import { DomainError } from "@bbos/core";
+import { DomainError, isRecordId } from "@bbos/core";
 import {
   createApiToken,
   isUniqueViolation,
@@ -18,7 +18,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A token lives 90 days unless asked otherwise, one year at most. */
 const DEFAULT_LIFETIME_DAYS = 90;
 const MAX_LIFETIME_DAYS = 366;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Token management needs the person: a token cannot make or revoke tokens. */
 function requireSession(viewer: Viewer | null): UserRow {
@@ -85,7 +84,7 @@ export function createTokenService(db: Db) {
     /** @throws DomainError `NOT_FOUND` unless the token is the viewer's. */
     async revoke(viewer: Viewer | null, tokenId: string): Promise<ApiTokenRow> {
       const user = requireSession(viewer);
-      const token = UUID.test(tokenId) ? await revokeApiToken(db, user.id, tokenId) : null;
+      const token = isRecordId(tokenId) ? await revokeApiToken(db, user.id, tokenId) : null;
       if (!token) throw new DomainError("NOT_FOUND", "You have no API token with that id.");
       return token;
     },

@@ -1,19 +1,13 @@
-import { createHash } from "node:crypto";
-
 import type { UserId } from "@bbos/core";
 
 import type { DbClient } from "../client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { userSelect, type UserRow } from "./users.ts";
+import { hashSecret } from "./secret-hash.ts";
 import type { WithIds } from "./with-ids.ts";
 
 /** How stale `lastUsedAt` may get: a busy token costs one write a minute, not one a request. */
 export const TOKEN_TOUCH_INTERVAL_MS = 60_000;
-
-/** Like sessions, tokens are stored as their SHA-256 (hex) only. */
-function tokenHashOf(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
 
 const apiTokenSelect = {
   id: true,
@@ -52,7 +46,7 @@ export async function createApiToken(
     data: {
       userId: input.userId,
       name: input.name,
-      tokenHash: tokenHashOf(input.token),
+      tokenHash: hashSecret(input.token),
       prefix: input.token.slice(0, input.prefixLength),
       scopes: [...input.scopes],
       expiresAt: input.expiresAt,
@@ -104,7 +98,7 @@ export async function findLiveApiToken(
 ): Promise<LiveApiToken | null> {
   const row = await db.apiToken.findFirst({
     where: {
-      tokenHash: tokenHashOf(token),
+      tokenHash: hashSecret(token),
       revokedAt: null,
       OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
     },

@@ -1,8 +1,6 @@
 import type { DbClient } from "../client.ts";
 import type { AuditOutcome, Prisma } from "../../generated/prisma/client.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export interface AuditEventInput {
   actorId: string | null;
   actorLogin: string | null;
@@ -73,12 +71,14 @@ export async function listAuditEvents(
   return { events, total };
 }
 
-/** The project a board, version, build, artifact or share link belongs to; null for no such id. */
+/**
+ * The project a board, version, build, artifact or share link belongs to; null for no such id.
+ * `target.id` must be shaped like an id (a UUID), which the caller checks.
+ */
 export async function projectOfTarget(
   db: DbClient,
   target: { type: "Board" | "ConfigVersion" | "Build" | "Artifact" | "ShareLink"; id: string },
 ): Promise<string | null> {
-  if (!UUID.test(target.id)) return null;
   switch (target.type) {
     case "Board":
       return (

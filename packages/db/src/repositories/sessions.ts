@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
-
 import type { UserId } from "@bbos/core";
 
 import type { DbClient } from "../client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { transaction } from "../transaction.ts";
+import { hashSecret } from "./secret-hash.ts";
 import { userSelect, type UserRow } from "./users.ts";
 
 /**
@@ -13,14 +12,9 @@ import { userSelect, type UserRow } from "./users.ts";
  */
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
-/**
- * Sessions are addressed by the secret token of the cookie, but the table keeps only its SHA-256
- * (hex), so a leaked database or backup holds no usable session. Every function here hashes the
- * token it is given; nothing else in the codebase needs to know how sessions are keyed.
- */
-function sessionIdOf(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
+// Sessions are addressed by the secret token of the cookie, but the table keeps only its hash
+// (`hashSecret`) as the id: every function here hashes the token it is given, and nothing else
+// in the codebase needs to know how sessions are keyed.
 
 /** What {@link createSession} stores. */
 export interface CreateSessionInput {
@@ -69,7 +63,7 @@ export async function createSession(db: DbClient, input: CreateSessionInput): Pr
     if (replaces) await deleteSession(tx, replaces);
     await tx.session.create({
       data: {
-        id: sessionIdOf(input.token),
+        id: hashSecret(input.token),
         userId: input.userId,
         createdAt: now,
         lastSeenAt: now,
@@ -93,7 +87,7 @@ export async function findLiveSession(
   const now = expiry.now ?? new Date();
   const row = await db.session.findUnique({
     where: {
-      id: sessionIdOf(token),
+      id: hashSecret(token),
       expiresAt: { gt: now },
       lastSeenAt: { gt: new Date(now.getTime() - expiry.idleMs) },
     },
@@ -115,7 +109,7 @@ export async function touchSession(
 ): Promise<boolean> {
   const { count } = await db.session.updateMany({
     where: {
-      id: sessionIdOf(token),
+      id: hashSecret(token),
       lastSeenAt: { lt: new Date(now.getTime() - SESSION_TOUCH_INTERVAL_MS) },
     },
     data: { lastSeenAt: now },
@@ -125,7 +119,7 @@ export async function touchSession(
 
 /** Ends the session behind `token`; returns whether there was one. */
 export async function deleteSession(db: DbClient, token: string): Promise<boolean> {
-  const { count } = await db.session.deleteMany({ where: { id: sessionIdOf(token) } });
+  const { count } = await db.session.deleteMany({ where: { id: hashSecret(token) } });
   return count > 0;
 }
 

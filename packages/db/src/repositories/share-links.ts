@@ -1,15 +1,9 @@
-import { createHash } from "node:crypto";
-
 import type { UserId } from "@bbos/core";
 
 import type { DbClient } from "../client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
 import { artifactSelect, type ArtifactRow } from "./builds.ts";
-
-/** Like sessions and API tokens, a link's token is stored as its SHA-256 (hex) only. */
-function tokenHashOf(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
+import { hashSecret } from "./secret-hash.ts";
 
 const shareLinkSelect = {
   id: true,
@@ -37,7 +31,7 @@ export async function createShareLink(
 ): Promise<ShareLinkRow> {
   return db.shareLink.create({
     data: {
-      tokenHash: tokenHashOf(input.token),
+      tokenHash: hashSecret(input.token),
       artifactId: input.artifact.id,
       buildId: input.artifact.buildId,
       createdById: input.createdById,
@@ -79,7 +73,7 @@ export async function useShareLink(
   options: { count: boolean; now?: Date },
 ): Promise<{ link: ShareLinkRow; artifact: ArtifactRow } | null> {
   const now = options.now ?? new Date();
-  const tokenHash = tokenHashOf(token);
+  const tokenHash = hashSecret(token);
   const live = { tokenHash, revokedAt: null, expiresAt: { gt: now } };
   if (options.count) {
     const taken = await db.$queryRaw<{ id: string }[]>`

@@ -1,15 +1,13 @@
+import { DomainError } from "@bbos/core";
 import type { AuditEventRow } from "@bbos/db";
 
 import type { AuditEventResolvers, QueryResolvers } from "../../../generated/graphql.ts";
-import { decodeCursor, encodeCursor, MAX_PAGE_SIZE } from "../connection.ts";
-import { DomainError } from "@bbos/core";
+import { checkPageSize, decodeCursor, encodeCursor } from "../connection.ts";
 import type { ResolversFor } from "../resolvers-for.ts";
 
 export const auditQueries = {
   auditEvents: async (_, { projectId, filter, first, after }, { viewer, services }) => {
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-      throw new DomainError("BAD_INPUT", `first must be an integer from 0 to ${MAX_PAGE_SIZE}`);
-    }
+    checkPageSize(first);
     const afterId = after == null ? null : decodeCursor(after);
     if (afterId !== null && !/^\d{1,19}$/.test(afterId)) {
       throw new DomainError("BAD_INPUT", "`after` is not a cursor this API returned");
