@@ -7,13 +7,15 @@ import schemaV1 from "./board-config/1.schema.json" with { type: "json" };
 import uiSchemaV1 from "./board-config/1.ui-schema.json" with { type: "json" };
 import schemaV2 from "./board-config/2.schema.json" with { type: "json" };
 import uiSchemaV2 from "./board-config/2.ui-schema.json" with { type: "json" };
+import schemaV3 from "./board-config/3.schema.json" with { type: "json" };
+import uiSchemaV3 from "./board-config/3.ui-schema.json" with { type: "json" };
 import type { BoardCatalogue, CatalogueBoard } from "./generated/board-catalogue.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Board-config schemas
 
 /** Registry key of a board-config schema version: `board-config/<version>`. */
-export type BoardConfigSchemaId = "board-config/1" | "board-config/2";
+export type BoardConfigSchemaId = "board-config/1" | "board-config/2" | "board-config/3";
 
 /** A JSON Schema document, kept loose on purpose: validators and forms take it as is. */
 export interface JsonSchemaObject {
@@ -40,10 +42,11 @@ export interface BoardConfigSchemaEntry {
 export const boardConfigSchemas: Readonly<Record<BoardConfigSchemaId, BoardConfigSchemaEntry>> = {
   "board-config/1": { id: "board-config/1", version: 1, schema: schemaV1, uiSchema: uiSchemaV1 },
   "board-config/2": { id: "board-config/2", version: 2, schema: schemaV2, uiSchema: uiSchemaV2 },
+  "board-config/3": { id: "board-config/3", version: 3, schema: schemaV3, uiSchema: uiSchemaV3 },
 };
 
 /** The version new configs get and older configs migrate to. */
-export const latestBoardConfigSchemaId: BoardConfigSchemaId = "board-config/2";
+export const latestBoardConfigSchemaId: BoardConfigSchemaId = "board-config/3";
 
 /** Narrows an arbitrary string (for example a stored schema id) to a known id. */
 export function isBoardConfigSchemaId(id: string): id is BoardConfigSchemaId {
@@ -134,10 +137,43 @@ export interface ImageSize {
   unit: "MiB" | "GiB";
 }
 
-/** A config valid against `board-config/2` (differs from v1 only in `image.size`). */
+/**
+ * A config valid against `board-config/2` (differs from v1 only in `image.size`). Also what a
+ * recipe receives for a `board-config/3` config: the worker resolves its secret references to
+ * the values, which gives this shape.
+ */
 export interface BoardConfigV2 extends BoardConfigCommon {
   image?: { rootfs?: ImageRootfs; size?: ImageSize; compression?: ImageCompression };
 }
+
+/** What a `board-config/3` secret field holds: a reference to a value the server keeps encrypted. */
+export interface SecretReference {
+  secretId: string;
+  revision: number;
+}
+
+/** True when `value` has the shape of a {@link SecretReference}, and nothing else. */
+export function isSecretReference(value: unknown): value is SecretReference {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { secretId, revision } = value as Record<string, unknown>;
+  return (
+    typeof secretId === "string" && Number.isInteger(revision) && Object.keys(value).length === 2
+  );
+}
+
+/**
+ * A config valid against `board-config/3`: v2 whose secret fields (`passwordHash`, `psk`) hold a
+ * {@link SecretReference} instead of the value.
+ */
+export type BoardConfigV3 = Omit<BoardConfigV2, "system" | "network"> & {
+  system: Omit<BoardConfigV2["system"], "users"> & {
+    users?: (Omit<BoardConfigUser, "passwordHash"> & { passwordHash?: SecretReference })[];
+  };
+  network?: {
+    ethernet?: BoardConfigEthernet;
+    wifi?: Omit<BoardConfigWifi, "psk"> & { psk?: SecretReference };
+  };
+};
 
 // ---------------------------------------------------------------------------------------------
 // Board catalogue (types generated from board-catalogue.schema.json by `npm run codegen`)

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { openArtifactStorage } from "@bbos/artifacts";
 import { builderImageId, productRecipes } from "@bbos/recipes";
 
-import { ensureLocalUser } from "@bbos/db";
+import { ensureLocalUser, openSecretKeyRing } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
 
 import type { AuthOptions } from "./auth/auth-options.ts";
@@ -72,6 +72,7 @@ try {
       builderImageId: builderImageId(),
       ...(await openArtifactStorage(env, (message) => log.warn(message))),
     },
+    secrets: await openSecretKeyRing(env, (message) => log.warn(message)),
   });
   const shutdown = async (signal: string) => {
     log.info({ signal }, "shutting down");

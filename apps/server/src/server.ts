@@ -23,7 +23,7 @@ import {
   type SigningKey,
 } from "@bbos/artifacts";
 import { defaultConfigValidator, type ConfigValidator, type Recipe } from "@bbos/core";
-import type { Db } from "@bbos/db";
+import type { Db, SecretKeyRing } from "@bbos/db";
 import { createBuildChannels, createBuildLogFollower, createBuildQueue } from "@bbos/queue";
 import { buildKeyPrefix } from "@bbos/recipes";
 
@@ -82,6 +82,8 @@ export interface ServerOptions {
   /** @defaultValue {@link DEFAULT_COLLAB_LIMITS} */
   collabLimits?: Partial<CollabLimits>;
   builds: BuildOptions;
+  /** Seals the values of secret config fields; the workers open them with the same ring. */
+  secrets: SecretKeyRing;
 }
 
 /** What the server needs to know about builds; the workers run them. */
@@ -174,6 +176,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     signingKey,
     users: createUserDirectory(options.auth, db),
     audit,
+    secrets: options.secrets,
     builds: {
       queue: buildQueue,
       events: buildEvents,

@@ -232,9 +232,29 @@ describe("authorization matrix", () => {
     }),
     upgradeBoardSchema: () => ({
       query:
-        'mutation ($id: ID!) { upgradeBoardSchema(input: { boardId: $id, schemaId: "board-config/2" }) { board { id } } }',
+        'mutation ($id: ID!) { upgradeBoardSchema(input: { boardId: $id, schemaId: "board-config/3" }) { board { id } } }',
       variables: { id: world.boardId },
     }),
+    setSecret: async () => {
+      const { importBoard } = await asOwner<{ importBoard: { board: { id: string } } }>(
+        "mutation ($input: ImportBoardInput!) { importBoard(input: $input) { board { id } } }",
+        {
+          input: {
+            projectId: world.projectId,
+            name: fresh("secret"),
+            configJson: JSON.stringify({
+              ...(world.config as object),
+              network: { wifi: { ssid: "lab" } },
+            }),
+          },
+        },
+      );
+      return {
+        query:
+          'mutation ($id: ID!) { setSecret(input: { boardId: $id, field: "/network/wifi/psk", value: "matrix passphrase" }) { reference { revision } } }',
+        variables: { id: importBoard.board.id },
+      };
+    },
     archiveBoard: async () => ({
       query: "mutation ($id: ID!) { archiveBoard(input: { boardId: $id }) { board { id } } }",
       variables: { id: await freshBoard() },

@@ -83,7 +83,7 @@ describe("upgradeBoardSchema", () => {
     const { body } = await graphql<UpgradeResult>(server.url, UPGRADE, { input: { boardId } });
 
     const result = body.data?.upgradeBoardSchema;
-    expect(result?.board.schemaId).toBe("board-config/2");
+    expect(result?.board.schemaId).toBe("board-config/3");
     expect(result?.board.config.image).toEqual({
       rootfs: "ext4",
       size: { value: 4, unit: "GiB" },
@@ -100,7 +100,7 @@ describe("upgradeBoardSchema", () => {
     const boardId = await importV1("v1 twice");
     await graphql(server.url, UPGRADE, { input: { boardId } });
     const again = await graphql<UpgradeResult>(server.url, UPGRADE, { input: { boardId } });
-    expect(again.body.data?.upgradeBoardSchema.board.schemaId).toBe("board-config/2");
+    expect(again.body.data?.upgradeBoardSchema.board.schemaId).toBe("board-config/3");
 
     const down = await graphql(server.url, UPGRADE, {
       input: { boardId, schemaId: "board-config/1" },

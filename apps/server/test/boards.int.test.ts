@@ -117,7 +117,7 @@ describe("board lifecycle", () => {
       const created = await create(`new ${catalogueBoardId}`, catalogueBoardId);
       expect(created).toMatchObject({
         name: `new ${catalogueBoardId}`,
-        schemaId: "board-config/2",
+        schemaId: "board-config/3",
         archivedAt: null,
       });
       expect(created.config["board"]).toBe(catalogueBoardId);
@@ -127,7 +127,7 @@ describe("board lifecycle", () => {
       const board = body.data?.board;
       expect(board?.config).toEqual(created.config);
       expect(board?.validation.issues.filter((issue) => issue.severity === "ERROR")).toEqual([]);
-      expect(board?.validation).toMatchObject({ valid: true, schemaId: "board-config/2" });
+      expect(board?.validation).toMatchObject({ valid: true, schemaId: "board-config/3" });
       const recipes = boardCatalogue.boards.find((entry) => entry.id === catalogueBoardId)?.recipes;
       expect(recipes).toContain((board?.config["build"] as { recipe: string }).recipe);
     },
@@ -164,7 +164,7 @@ describe("board lifecycle", () => {
     const payload = body.data?.importBoard;
     expect(payload?.validation.valid).toBe(true);
     expect(payload?.board?.config).toEqual(JSON.parse(configJson));
-    expect(payload?.board?.schemaId).toBe("board-config/2");
+    expect(payload?.board?.schemaId).toBe("board-config/3");
     const stored = await readBoard(payload?.board?.id ?? "");
     expect(stored.body.data?.board?.config).toEqual(JSON.parse(configJson));
   });
@@ -324,7 +324,7 @@ describe("board lifecycle", () => {
     });
     const exported = body.data?.exportBoard ?? "";
     expect(exported).toBe(canonicalJson(board.config));
-    expect(defaultConfigValidator().validate("board-config/2", JSON.parse(exported)).valid).toBe(
+    expect(defaultConfigValidator().validate("board-config/3", JSON.parse(exported)).valid).toBe(
       true,
     );
 

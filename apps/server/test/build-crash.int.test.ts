@@ -16,7 +16,7 @@ import { openArtifactStorage } from "@bbos/artifacts";
 import { startBuilder, type RunningBuilder } from "@bbos/builder/builder";
 import { createDocker, LABEL_BUILD_ID } from "@bbos/builder/docker";
 import { isTerminal, type BuildId } from "@bbos/core";
-import { createProject, findBuild, listArtifacts } from "@bbos/db";
+import { createProject, findBuild, listArtifacts, openSecretKeyRing } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
 import { createTestDatabase, freePort, uniquePrefix } from "@bbos/test-utils";
 import { builderImageId } from "@bbos/recipes";
@@ -159,6 +159,7 @@ async function inProcessWorker(installation: Installation): Promise<RunningBuild
     recipes: testRecipes,
     store: storage.store,
     signingKey: storage.signingKey,
+    secrets: await openSecretKeyRing({ DATA_DIR: installation.dataDir }, () => undefined),
     workRoot: await mkdtemp(join(tmpdir(), "bbos-work-")),
     cache: { dir: await mkdtemp(join(tmpdir(), "bbos-cache-")), limitMiB: 1024 },
     concurrency: 1,

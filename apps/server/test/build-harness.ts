@@ -11,12 +11,13 @@ import { startBuilder, type BuildCache, type RunningBuilder } from "@bbos/builde
 import type { Recipe } from "@bbos/core/build";
 import { createDocker, ensureBuilderImage } from "@bbos/builder/docker";
 import { testRedisUrl, uniquePrefix } from "@bbos/test-utils";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 
 import {
   graphql,
   startTestServer,
   testBuildOptions,
+  testSecretKeyRing,
   type TestServer,
 } from "./start-test-server.ts";
 
@@ -59,6 +60,8 @@ export interface BuildInstallationOptions {
   cache?: BuildCache;
   /** Each build container's CPUs and memory. @defaultValue 1 CPU, 512 MiB */
   limits?: { cpus: number; memoryBytes: number };
+  /** Where the server and the worker log. @defaultValue nowhere */
+  logs?: { server: Logger; worker: Logger };
 }
 
 /** Starts a test installation: an API server and a worker sharing one database and prefix. */
@@ -71,7 +74,11 @@ export async function startBuildInstallation(
     ...(options.store ? { store: options.store } : {}),
     ...(options.recipes ? { recipes: options.recipes } : {}),
   };
-  const server = await startTestServer({ redisPrefix: prefix, builds });
+  const server = await startTestServer({
+    redisPrefix: prefix,
+    builds,
+    ...(options.logs ? { log: options.logs.server } : {}),
+  });
   const workRoot = await mkdtemp(join(tmpdir(), "bbos-work-"));
   const builder = await startBuilder({
     db: server.db,
@@ -81,6 +88,7 @@ export async function startBuildInstallation(
     recipes: builds.recipes,
     store: builds.store,
     signingKey: builds.signingKey,
+    secrets: testSecretKeyRing,
     workRoot,
     concurrency: 2,
     limits: options.limits ?? { cpus: 1, memoryBytes: 512 * 1024 * 1024 },
@@ -89,7 +97,7 @@ export async function startBuildInstallation(
       dir: await mkdtemp(join(tmpdir(), "bbos-cache-")),
       limitMiB: 1024,
     },
-    logger: pino({ level: "silent" }),
+    logger: options.logs?.worker ?? pino({ level: "silent" }),
   });
   const project = await createProject(server.db, {
     slug: `builds-${prefix

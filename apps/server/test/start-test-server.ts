@@ -8,7 +8,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { createFileObjectStore, generateSigningKey } from "@bbos/artifacts";
-import { ensureLocalUser, type Db, type UserRow } from "@bbos/db";
+import {
+  ensureLocalUser,
+  newSecretKeyRingText,
+  parseSecretKeyRing,
+  type Db,
+  type UserRow,
+} from "@bbos/db";
 import { builderImageId } from "@bbos/recipes";
 import { createDb } from "@bbos/db/client";
 import { createTestDatabase, testRedisUrl, uniquePrefix } from "@bbos/test-utils";
@@ -23,6 +29,9 @@ import { testRecipes } from "./test-recipes.ts";
 
 /** One signing key for every test server of a file, as one installation has. */
 const signingKey = generateSigningKey();
+
+/** One key ring for the secret config fields of every test server and worker of a file. */
+export const testSecretKeyRing = parseSecretKeyRing(newSecretKeyRingText("test"));
 
 /**
  * Build settings of a test installation: the tests' recipes, artifacts in a new temporary
@@ -66,6 +75,7 @@ export async function startTestServer(overrides: Partial<ServerOptions> = {}): P
     // Its own namespace, so rate limits and other keys never meet another test's.
     redisPrefix: uniquePrefix(),
     builds: overrides.builds ?? (await testBuildOptions()),
+    secrets: testSecretKeyRing,
     ...overrides,
   });
   const close = async () => {

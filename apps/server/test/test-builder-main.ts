@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { openArtifactStorage } from "@bbos/artifacts";
 import { startBuilder } from "@bbos/builder/builder";
 import { createDocker } from "@bbos/builder/docker";
+import { openSecretKeyRing } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
 
 import { fastRecovery } from "./fast-recovery.ts";
@@ -29,6 +30,7 @@ const builder = await startBuilder({
   recipes: testRecipes,
   store: storage.store,
   signingKey: storage.signingKey,
+  secrets: await openSecretKeyRing({ DATA_DIR: env("DATA_DIR") }, () => undefined),
   workRoot: env("WORK_DIR"),
   cache: { dir: `${env("WORK_DIR")}.cache`, limitMiB: 1024 },
   concurrency: 1,

@@ -71,7 +71,11 @@ describe("config validation over GraphQL", () => {
     );
     expect(body.errors).toBeUndefined();
     const data = body.data;
-    expect(data?.boardConfigSchemas.map((s) => s.id)).toEqual(["board-config/1", "board-config/2"]);
+    expect(data?.boardConfigSchemas.map((s) => s.id)).toEqual([
+      "board-config/1",
+      "board-config/2",
+      "board-config/3",
+    ]);
     expect(data?.boardConfigSchemas.filter((s) => s.latest)).toHaveLength(1);
     expect(data?.boardConfigSchemas[0]?.jsonSchema.$id).toBe(
       "https://bbos.dev/schemas/board-config/1",
@@ -91,7 +95,7 @@ describe("config validation over GraphQL", () => {
     const literal = await graphql(server.url, '{ boardConfigSchema(id: "nope") { id } }');
     expect(literal.status).toBe(400);
     expect(literal.body.errors?.[0]?.message).toContain(
-      'Unknown board-config schema "nope"; known schemas: board-config/1, board-config/2',
+      'Unknown board-config schema "nope"; known schemas: board-config/1, board-config/2, board-config/3',
     );
 
     const long = "x".repeat(100_000);

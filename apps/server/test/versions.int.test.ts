@@ -190,7 +190,7 @@ describe("config versions", () => {
     expect(payload.validation.valid).toBe(true);
     expect(version).toMatchObject({
       number: 1,
-      schemaId: "board-config/2",
+      schemaId: "board-config/3",
       message: "initial import",
       author: { id: server.viewer.id, login: "tester" },
       config: board.config,
@@ -406,7 +406,7 @@ describe("config versions", () => {
     });
     expect(codeOf(body.errors)).toBe("CONFLICT");
     expect(body.errors?.[0]?.message).toMatch(
-      /saved on board-config\/1 and the board is on board-config\/2/,
+      /saved on board-config\/1 and the board is on board-config\/3/,
     );
     expect(await boardConfig(board.id)).toEqual(board.config);
   });

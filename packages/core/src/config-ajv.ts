@@ -11,6 +11,8 @@ import addFormats from "ajv-formats";
  * - `verbose`: errors carry the failing schema, so messages can name the field's title and hide
  *   `writeOnly` values.
  * - ajv-formats: `ipv4`, `uri` and the other standard formats.
+ * - `secretValue`: an annotation of `board-config/3` secret fields, the schema their value must
+ *   match. The field itself holds a reference; the value is checked where it is set.
  *
  * Never `useDefaults`, `coerceTypes` or `removeAdditional`: validation must not change the
  * caller's data.
@@ -18,5 +20,11 @@ import addFormats from "ajv-formats";
 export function createConfigAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true });
   addFormats(ajv);
+  addBoardConfigKeywords(ajv);
   return ajv;
+}
+
+/** Registers the board-config schemas' own annotation (`secretValue`) with a strict Ajv. */
+export function addBoardConfigKeywords(ajv: Ajv2020): void {
+  ajv.addKeyword({ keyword: "secretValue", schemaType: "object" });
 }

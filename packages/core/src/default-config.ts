@@ -4,6 +4,7 @@ import addFormats from "ajv-formats";
 
 import { boardCatalogue, type BuildRecipe } from "@bbos/schemas";
 
+import { addBoardConfigKeywords } from "./config-ajv.ts";
 import type { ConfigCatalogue, ConfigCatalogueBoard } from "./config-catalogue.ts";
 import type { ConfigSchemaEntry } from "./config-validator.ts";
 import { DomainError } from "./errors.ts";
@@ -28,6 +29,7 @@ function defaulterFor(schema: object): ValidateFunction {
   if (defaulter === undefined) {
     const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true });
     addFormats(ajv);
+    addBoardConfigKeywords(ajv);
     defaulter = ajv.compile(schema);
     defaulters.set(schema, defaulter);
   }

@@ -39,6 +39,8 @@ export {
   type JsonValue,
   type ParseConfigJsonLimits,
 } from "./safe-json.ts";
+export { toJsonPointer } from "./json-pointer.ts";
 export { migrateConfig, type MigratableConfig, type SchemaMigration } from "./schema-migrations.ts";
+export { secretValueIssues } from "./secret-value-check.ts";
 export { sha256Hex } from "./sha256-hex.ts";
 export type { ValidationIssue, ValidationResult, ValidationSeverity } from "./validation-result.ts";

@@ -1,3 +1,4 @@
+import maximal from "@bbos/schemas/examples/maximal.json" with { type: "json" };
 import typical from "@bbos/schemas/examples/typical.json" with { type: "json" };
 import { describe, expect, it } from "vitest";
 
@@ -64,11 +65,25 @@ describe("migrateConfig 1 → 2", () => {
   });
 });
 
+describe("board-config/2 → board-config/3", () => {
+  it("changes nothing: the values in secret fields are for the caller to move into the store", () => {
+    const v2 = migrateConfig(maximal, V1, V2);
+    const v3 = migrateConfig(v2, V2, "board-config/3");
+    expect(v3).toEqual(v2);
+    // Until then, v3 refuses exactly the plain values: every error is at a secret field.
+    const errors = defaultConfigValidator()
+      .validate("board-config/3", v3)
+      .issues.filter((issue) => issue.severity === "error");
+    expect(errors.map((issue) => issue.path)).toContain("/network/wifi/psk");
+    expect(errors.every((issue) => /\/(passwordHash|psk)$/.test(issue.path))).toBe(true);
+  });
+});
+
 describe("migration paths", () => {
   it.each([
     [V2, V1],
     ["board-config/9", V2],
-    [V1, "board-config/3"],
+    ["board-config/3", V2],
     ["nope", "nope"],
   ])("rejects %s → %s with SCHEMA_NOT_FOUND", (from, to) => {
     try {
@@ -78,7 +93,7 @@ describe("migration paths", () => {
       expect(error).toBeInstanceOf(DomainError);
       expect((error as DomainError).code).toBe("SCHEMA_NOT_FOUND");
       expect((error as DomainError).message).toContain(
-        "known schemas: board-config/1, board-config/2",
+        "known schemas: board-config/1, board-config/2, board-config/3",
       );
     }
   });

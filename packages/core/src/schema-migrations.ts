@@ -45,8 +45,21 @@ const boardConfig1To2: SchemaMigration = {
   },
 };
 
+/**
+ * `board-config/2` → `board-config/3` (`schemas/README.md`, "Migration 2 → 3"): secret fields
+ * change from the value to a reference to it. A pure step cannot store a value, so this one keeps
+ * everything as it is; whoever migrates a config with secret values (the server, when it
+ * upgrades or imports a board) moves each into the secret store and writes the reference in the
+ * same change.
+ */
+const boardConfig2To3: SchemaMigration = {
+  from: "board-config/2",
+  to: "board-config/3",
+  migrate: (config) => config,
+};
+
 /** Every migration step, oldest first. Add one per new schema version. */
-const schemaMigrations: readonly SchemaMigration[] = [boardConfig1To2];
+const schemaMigrations: readonly SchemaMigration[] = [boardConfig1To2, boardConfig2To3];
 
 /**
  * Moves a config from one schema version to a later one by chaining the steps in `migrations`.

@@ -127,3 +127,14 @@ export {
   useShareLink,
   type ShareLinkRow,
 } from "./repositories/share-links.ts";
+export { resolveSecret, storeSecret, type StoreSecretInput } from "./repositories/secrets.ts";
+export {
+  loadOrCreateSecretKeyRing,
+  openSecretKeyRing,
+  newSecretKeyRingText,
+  parseSecretKeyRing,
+  SecretKeyError,
+  type LoadSecretKeyRingOptions,
+  type SealedSecret,
+  type SecretKeyRing,
+} from "./secrets/key-ring.ts";

@@ -59,6 +59,16 @@ export const sharedVariables = {
     .min(1)
     .transform((path) => resolve(path))
     .optional(),
+  /**
+   * The key ring that seals secret config values (one `<key id>:<32 bytes in base64>` per line;
+   * the first seals, all open). Without it a development key ring is generated under DATA_DIR on
+   * first start, with a warning.
+   */
+  SECRET_KEYS_FILE: z
+    .string()
+    .min(1)
+    .transform((path) => resolve(path))
+    .optional(),
   /** Store artifacts in this S3 bucket instead of under DATA_DIR (credentials: AWS_* variables). */
   S3_BUCKET: z.string().min(1).optional(),
   S3_REGION: z.string().min(1).default("us-east-1"),

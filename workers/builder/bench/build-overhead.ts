@@ -11,7 +11,13 @@ import { promisify } from "node:util";
 
 import { createFileObjectStore, encodePublicKeyFile, generateSigningKey } from "@bbos/artifacts";
 import type { BuildId, Recipe } from "@bbos/core";
-import { findBuild, listArtifacts, type Db } from "@bbos/db";
+import {
+  findBuild,
+  listArtifacts,
+  newSecretKeyRingText,
+  parseSecretKeyRing,
+  type Db,
+} from "@bbos/db";
 import {
   createBuildChannels,
   createBuildLogFollower,
@@ -167,6 +173,7 @@ async function runPart(options: BuildOverheadOptions, cleanup: Cleanup) {
     recipes: [noopRecipe],
     store,
     signingKey,
+    secrets: parseSecretKeyRing(newSecretKeyRingText("bench")),
     workRoot: join(tmp, "work"),
     cache: { dir: join(tmp, "cache"), limitMiB: 1024 },
     concurrency: 1,

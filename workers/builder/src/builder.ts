@@ -8,7 +8,7 @@ import { mkdir } from "node:fs/promises";
 
 import type { ObjectStore, SigningKey } from "@bbos/artifacts";
 import type { Recipe } from "@bbos/core/build";
-import type { Db } from "@bbos/db";
+import type { Db, SecretKeyRing } from "@bbos/db";
 import { builderImageDefinition } from "@bbos/recipes";
 import {
   createBuildChannels,
@@ -29,6 +29,7 @@ import { createCancelRegistry } from "./cancel-registry.ts";
 import { detectDebianMirror } from "./docker/apt-mirror.ts";
 import { ensureBuilderImage, removeOrphanContainers } from "./docker/index.ts";
 import { createDockerRecipeRunner } from "./docker-recipe-runner.ts";
+import { createSecretResolver } from "./resolve-secrets.ts";
 import { reconcileBuilds } from "./reconcile.ts";
 import type { BuildLogs } from "./run-build.ts";
 import type { BuildCache } from "./run-plan.ts";
@@ -44,6 +45,8 @@ export interface BuilderOptions {
   recipes: readonly Recipe[];
   store: ObjectStore;
   signingKey: SigningKey;
+  /** Opens the values of secret config fields (the key ring the API servers seal them with). */
+  secrets: SecretKeyRing;
   /** Parent of the builds' work directories. */
   workRoot: string;
   concurrency: number;
@@ -188,6 +191,7 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
         cache,
         debianMirror: mirror,
         allowPrivileged: options.allowPrivileged ?? false,
+        resolveSecrets: createSecretResolver(db, options.secrets),
       }),
     },
   });

@@ -36,6 +36,7 @@ import type Docker from "dockerode";
 
 import { LABEL_BUILD_ID, LABEL_INSTALLATION, LABEL_WORKER_ID } from "./docker/labels.ts";
 import { PermanentBuildError } from "./permanent-build-error.ts";
+import type { SecretResolver } from "./resolve-secrets.ts";
 import { runPlan, type BuildCache } from "./run-plan.ts";
 import type { BuildLogPort, RecipeRunContext, RecipeRunner } from "./run-build.ts";
 
@@ -58,6 +59,8 @@ export interface DockerRecipeRunnerOptions {
   debianMirror: string;
   /** Whether steps that need a privileged container may run here. */
   allowPrivileged: boolean;
+  /** The build's config with its secret references resolved: what the recipe plans from. */
+  resolveSecrets: SecretResolver;
 }
 
 /** Creates the {@link RecipeRunner} that runs recipes in containers. */
@@ -80,11 +83,13 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
           `this worker's builder image is ${image.id}; the build was planned for ${build.builderImageId}`,
         );
       }
-      // Secret values of the config (Wi-Fi PSK, password hashes) are cut from every line before
-      // it goes anywhere: the live log and its archive.
+      // The recipe plans from the secret values; everything published keeps the references
+      // (provenance records the stored config). The values are cut from every line before it
+      // goes anywhere: the live log and its archive.
+      const config = await options.resolveSecrets(build);
       const redact = redactor(
         isBoardConfigSchemaId(build.schemaId)
-          ? secretValues(boardConfigSchemas[build.schemaId].schema, build.config)
+          ? secretValues(boardConfigSchemas[build.schemaId].schema, config)
           : [],
       );
       const archive = createLogArchive(context.log, redact);
@@ -93,7 +98,7 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
       try {
         const { plan, stages } = withImageCompression(
           recipe.plan({
-            config: build.config,
+            config,
             contentHash: build.contentHash,
             sourceDateEpoch: Math.floor(build.versionCreatedAt.getTime() / 1000),
             debianMirror: options.debianMirror,

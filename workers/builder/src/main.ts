@@ -4,6 +4,7 @@
 import { pino } from "pino";
 
 import { openArtifactStorage } from "@bbos/artifacts";
+import { openSecretKeyRing } from "@bbos/db";
 import { createDb } from "@bbos/db/client";
 import { productRecipes } from "@bbos/recipes";
 
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     recipes: productRecipes,
     store: storage.store,
     signingKey: storage.signingKey,
+    secrets: await openSecretKeyRing(env, (message) => logger.warn(message)),
     workRoot: env.BUILDER_WORK_DIR,
     cache: { dir: env.BUILDER_CACHE_DIR, limitMiB: env.BUILDER_CACHE_GB * 1024 },
     allowPrivileged: env.BUILDER_ALLOW_PRIVILEGED,

@@ -65,6 +65,7 @@ export const operationPolicies: {
     renameBoard: "board.edit",
     duplicateBoard: "board.edit",
     upgradeBoardSchema: "board.edit",
+    setSecret: "board.edit",
     archiveBoard: "board.archive",
     restoreBoard: "board.archive",
     saveVersion: "version.save",

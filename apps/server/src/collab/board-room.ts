@@ -33,6 +33,7 @@ import {
 } from "./presence.ts";
 import type { FanoutKind } from "./board-fanout.ts";
 import type { CollabLimits } from "./collab-limits.ts";
+import { addsSecretValue } from "./secret-guard.ts";
 import { createUpdateLog, type BoardStore, type StorageMonitor } from "./update-log.ts";
 import { documentFromStore, type StoredDocument } from "./stored-document.ts";
 
@@ -159,6 +160,11 @@ export function createBoardRoom({
     }
     if (!updates.fits(update.byteLength)) {
       connection.socket.close(CollabCloseCode.DOCUMENT_TOO_LARGE, "document too large");
+      return;
+    }
+    if (addsSecretValue(doc, update)) {
+      log.info({ user: connection.user.login }, "refused a value in a secret field");
+      connection.socket.close(CollabCloseCode.SECRET_VALUE, "secret fields are set with setSecret");
       return;
     }
     updates.append({

@@ -12,6 +12,8 @@ export const CollabCloseCode = {
   ORIGIN_NOT_ALLOWED: 4403,
   /** No such board, or the user is not a member of its project: the two look the same. */
   BOARD_NOT_FOUND: 4404,
+  /** An update put a value into a secret field; secrets are set with `setSecret` only. */
+  SECRET_VALUE: 4422,
   /** The document would grow past the configured maximum. */
   DOCUMENT_TOO_LARGE: 4413,
   /** The connection sent more messages than its rate allows. */

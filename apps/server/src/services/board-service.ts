@@ -7,11 +7,17 @@ import {
   DomainError,
   isDomainError,
   isProjectId,
+  isSecretReference,
   migrateConfig,
   parseConfigJson,
+  secretValueIssues,
+  secretValueSchema,
+  toJsonPointer,
   type BoardId,
   type JsonObject,
+  type JsonValue,
   type ProjectAction,
+  type SecretReference,
   type ProjectId,
   type ValidationResult,
 } from "@bbos/core";
@@ -21,9 +27,13 @@ import {
   findProjectForUser,
   isUniqueViolation,
   readBoardLog,
+  storeSecret,
+  transaction,
   updateBoard,
   type BoardRow,
   type Db,
+  type DbClient,
+  type SecretKeyRing,
   type UserRow,
 } from "@bbos/db";
 import {
@@ -33,7 +43,7 @@ import {
   type BoardConfigSchemaId,
 } from "@bbos/schemas";
 
-import { readConfig, setConfig } from "@bbos/collab";
+import { pointerToFieldPath, readConfig, setConfig } from "@bbos/collab";
 
 import type { CollabHub } from "../collab/collab-hub.ts";
 import { configFromStore, encodeConfigState } from "../collab/stored-document.ts";
@@ -44,6 +54,7 @@ import {
   requireViewer,
 } from "./board-access.ts";
 import { echo, parseDisplayName } from "./display-name.ts";
+import { liftSecrets, withIssues, type LiftedSecret } from "./lift-secrets.ts";
 import type { ValidationService } from "./validation-service.ts";
 
 /** Checked before the document is touched: schemas only move forward, along the migrations. */
@@ -118,10 +129,20 @@ export interface ImportBoardArgs {
   schemaId?: BoardConfigSchemaId | null;
 }
 
+export interface SetSecretArgs {
+  boardId: string;
+  /** JSON Pointer of a secret field. */
+  field: string;
+  /** Null clears the field. */
+  value: string | null;
+}
+
 export interface BoardServiceOptions {
   db: Db;
   validation: ValidationService;
   collab: CollabHub;
+  /** Seals the values of secret config fields. */
+  secrets: SecretKeyRing;
 }
 
 /**
@@ -131,7 +152,7 @@ export interface BoardServiceOptions {
  * nothing (NOT_FOUND, as for a missing board), a member without the permission gets FORBIDDEN.
  * A board's config is read from its stored Yjs document once per request.
  */
-export function createBoardService({ db, validation, collab }: BoardServiceOptions) {
+export function createBoardService({ db, validation, collab, secrets }: BoardServiceOptions) {
   const access = createBoardAccess(db);
   const configs = new DataLoader<BoardId, JsonObject>(
     (ids) =>
@@ -172,15 +193,40 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
     return validation.validate(board.schemaId, await configOf(board));
   }
 
+  /** Stores the values {@link liftSecrets} took out of a board's config, as their first revisions. */
+  async function storeLifted(
+    tx: DbClient,
+    board: BoardRow,
+    lifted: readonly LiftedSecret[],
+    createdById: string,
+  ): Promise<void> {
+    for (const { pointer, reference, value } of lifted) {
+      await storeSecret(tx, secrets, {
+        projectId: board.projectId,
+        boardId: board.id,
+        field: pointer,
+        value,
+        createdById,
+        current: null,
+        newId: reference.secretId,
+      });
+    }
+  }
+
   async function insert(
     projectId: ProjectId,
     name: string,
     schemaId: BoardConfigSchemaId,
     config: JsonObject,
+    alsoStore?: (tx: DbClient, board: BoardRow) => Promise<void>,
   ): Promise<BoardRow> {
     const state = encodeConfigState(config);
     const board = await withNameUnique(name, () =>
-      createBoard(db, { projectId, name, schemaId, state }),
+      transaction(db, async (tx) => {
+        const created = await createBoard(tx, { projectId, name, schemaId, state });
+        await alsoStore?.(tx, created);
+        return created;
+      }),
     );
     configs.prime(board.id, config);
     return board;
@@ -249,10 +295,21 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
         }
         return { board: null, validation: unparsableResult(schemaId, error) };
       }
+      // Values in secret fields are checked on their own and stored sealed; the board's
+      // document gets references to them.
+      const parsed = parseConfigJson(args.configJson);
+      const lifted = liftSecrets(schemaId, parsed);
+      if (lifted.secrets.length > 0) {
+        result = withIssues(validation.validate(schemaId, lifted.config), lifted.issues);
+      }
       if (!result.valid) return { board: null, validation: result };
       // The schema requires an object at the root, so a valid config is one.
-      const config = parseConfigJson(args.configJson) as JsonObject;
-      return { board: await insert(projectId, name, schemaId, config), validation: result };
+      const config = lifted.config as JsonObject;
+      const userId = requireViewer(viewer).id;
+      const board = await insert(projectId, name, schemaId, config, (tx, created) =>
+        storeLifted(tx, created, lifted.secrets, userId),
+      );
+      return { board, validation: result };
     },
 
     /** @throws DomainError `CONFLICT` for an archived board or a name taken in the project. */
@@ -309,14 +366,24 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
       const target = schemaId ?? latestBoardConfigSchemaId;
       if (board.schemaId !== target) {
         refuseWithoutMigration(board.schemaId, target);
+        const userId = requireViewer(viewer).id;
+        let lifted: LiftedSecret[] = [];
         await collab.edit(
           board.id,
-          // Migrations map JSON to JSON.
-          (doc) =>
-            setConfig(doc, migrateConfig(readConfig(doc), board.schemaId, target) as JsonObject),
+          (doc) => {
+            // Migrations map JSON to JSON. Values in secret fields move to the secret store
+            // (as they are: the board's verdict reports what is wrong with them).
+            const migrated = liftSecrets(
+              target,
+              migrateConfig(readConfig(doc), board.schemaId, target) as JsonObject,
+            );
+            lifted = migrated.secrets;
+            setConfig(doc, migrated.config as JsonObject);
+          },
           {
-            userId: requireViewer(viewer).id,
+            userId,
             alsoStore: async (tx) => {
+              await storeLifted(tx, board, lifted, userId);
               await updateBoard(tx, board.id, { schemaId: target });
             },
           },
@@ -325,6 +392,89 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
       }
       const upgraded = { ...board, schemaId: target };
       return { board: upgraded, validation: await validationOf(upgraded) };
+    },
+
+    /**
+     * Sets a secret field (`writeOnly` in the board's schema): checks the value against the
+     * field's `secretValue` schema, stores it sealed (the next revision of the field's secret, or
+     * a new secret) and writes the reference into the document as one change. A value with
+     * errors stores nothing; the verdict says why without quoting it. Null clears the field.
+     *
+     * @throws DomainError `BAD_INPUT` when `field` is no secret field of the board's schema or
+     *   the object holding it is not in the config, `CONFLICT` for an archived board.
+     */
+    async setSecret(
+      viewer: UserRow | null,
+      args: SetSecretArgs,
+    ): Promise<{
+      board: BoardRow;
+      reference: SecretReference | null;
+      validation: ValidationResult;
+    }> {
+      const board = await access.require(viewer, args.boardId, "board.edit");
+      refuseArchived(board, "changing secrets of");
+      const userId = requireViewer(viewer).id;
+      const { schema } = boardConfigSchemas[board.schemaId as BoardConfigSchemaId];
+      const segments = pointerToFieldPath(args.field);
+      const field = toJsonPointer(segments);
+      if (secretValueSchema(schema, segments) === null) {
+        throw new DomainError(
+          "BAD_INPUT",
+          `${echo(field)} is not a secret field of ${board.schemaId}; secret fields are /system/users/<n>/passwordHash and /network/wifi/psk${board.schemaId === latestBoardConfigSchemaId ? "" : ` (upgrade the board to ${latestBoardConfigSchemaId} first)`}.`,
+          { details: { field: "field" } },
+        );
+      }
+      const verdict = (issues: ValidationResult["issues"]): ValidationResult => ({
+        valid: !issues.some((issue) => issue.severity === "error"),
+        schemaId: board.schemaId,
+        issues,
+        omittedIssueCount: 0,
+      });
+      const issues =
+        args.value === null ? [] : (secretValueIssues(schema, segments, args.value) ?? []);
+      if (issues.length > 0) return { board, reference: null, validation: verdict(issues) };
+
+      const holderOf = (config: JsonObject) => holderAt(config, segments.slice(0, -1));
+      const key = segments.at(-1) as string;
+      const holder = holderOf(await configOf(board));
+      if (holder === null) {
+        throw new DomainError(
+          "BAD_INPUT",
+          `${echo(toJsonPointer(segments.slice(0, -1)))} is not in the board's config; add it before setting ${echo(field)}.`,
+          { details: { field: "field" } },
+        );
+      }
+      const current = holder[key];
+      const reference =
+        args.value === null
+          ? null
+          : await storeSecret(db, secrets, {
+              projectId: board.projectId,
+              boardId: board.id,
+              field,
+              value: args.value,
+              createdById: userId,
+              current: isSecretReference(current) ? current : null,
+            });
+      await collab.edit(
+        board.id,
+        (doc) => {
+          const config = readConfig(doc);
+          const live = holderOf(config);
+          if (live === null) {
+            throw new DomainError(
+              "CONFLICT",
+              `${echo(toJsonPointer(segments.slice(0, -1)))} was removed meanwhile; nothing was changed.`,
+            );
+          }
+          if (reference === null) delete live[key];
+          else live[key] = { ...reference };
+          setConfig(doc, config);
+        },
+        { userId },
+      );
+      configs.clear(board.id);
+      return { board, reference, validation: verdict([]) };
     },
 
     /** Lists the board again; restoring a board that is not archived changes nothing. */
@@ -336,6 +486,18 @@ export function createBoardService({ db, validation, collab }: BoardServiceOptio
       return restored;
     },
   };
+}
+
+/** The object at `segments` of `config` (a section, a list entry), or null when there is none. */
+function holderAt(config: JsonObject, segments: readonly string[]): JsonObject | null {
+  let node: JsonValue | undefined = config;
+  for (const segment of segments) {
+    if (Array.isArray(node))
+      node = /^(0|[1-9]\d*)$/.test(segment) ? node[Number(segment)] : undefined;
+    else if (node !== null && typeof node === "object") node = node[segment];
+    else return null;
+  }
+  return node !== null && typeof node === "object" && !Array.isArray(node) ? node : null;
 }
 
 export type BoardService = ReturnType<typeof createBoardService>;

@@ -1,5 +1,5 @@
 import type { ConfigValidator } from "@bbos/core";
-import type { Db } from "@bbos/db";
+import type { Db, SecretKeyRing } from "@bbos/db";
 
 import type { UserDirectory } from "../auth/user-directory.ts";
 import type { CollabHub } from "../collab/collab-hub.ts";
@@ -33,6 +33,8 @@ export interface ServiceDependencies {
   users: UserDirectory;
   /** The audit trail's writer, shared with the HTTP routes. */
   audit: AuditLog;
+  /** Seals the values of secret config fields. */
+  secrets: SecretKeyRing;
 }
 
 /** The artifact signing key as the API shows it. */
@@ -63,7 +65,7 @@ export interface RequestServices {
  * DataLoader batches must not outlive a request, or one user's cached rows would reach another).
  */
 export function createServices(dependencies: ServiceDependencies) {
-  const { db, validator, log, collab, signingKey } = dependencies;
+  const { db, validator, log, collab, signingKey, secrets } = dependencies;
   const validation = createValidationService({ validator, log });
   const liveValidation = createLiveValidation({ db, collab, validation, log });
   const builds = createBuildService({ db, validation, ...dependencies.builds });
@@ -71,7 +73,7 @@ export function createServices(dependencies: ServiceDependencies) {
   return {
     forRequest(): RequestServices {
       return {
-        boards: createBoardService({ db, validation, collab }),
+        boards: createBoardService({ db, validation, collab, secrets }),
         projects: createProjectService(db, dependencies.users),
         validation,
         versions: createVersionService({ db, validation, collab }),

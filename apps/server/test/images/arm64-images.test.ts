@@ -2,6 +2,7 @@
 // qemu-arm64 image (cold: empty root filesystem cache) boots under qemu-system-aarch64 to a login,
 // and a Rockchip board's image, built warm from the same root filesystem, carries its boot loader
 // at the SoC's offsets. One emulated root filesystem build feeds both.
+import { pbkdf2Sync } from "node:crypto";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,6 +29,8 @@ import { bootImage } from "./qemu-boot.ts";
 const HOSTILE_COMMENT = "$(touch /tmp/pwned)`id`'\"; rm -rf / #";
 const HOSTILE_SSID = "$(id)'\"\\;`x`";
 const PSK = "planted-psk-$(reboot)-value";
+/** The key wpa_supplicant gets for PSK on HOSTILE_SSID (PBKDF2-SHA1, 4096 rounds, as wpa_passphrase). */
+const WIFI_KEY = pbkdf2Sync(PSK, HOSTILE_SSID, 4096, 32, "sha1").toString("hex");
 
 const config = (board: string, hostname: string) => ({
   board,
@@ -99,15 +102,16 @@ describe("the debian recipe's qemu-arm64 image", () => {
     machine.type(
       `echo "HO""ST=$(hostname) USER=$(id -un) SUDO=$(id -Gn | grep -wc sudo)"; ` +
         `echo "KEY""S=$(base64 -w0 ~/.ssh/authorized_keys)"; ` +
-        `echo '${TEST_USER.password}' | sudo -S -p '' sh -c 'echo "WI""FI=$(stat -c %a:%U /etc/wpa_supplicant/wpa_supplicant-wlan0.conf) PWNED=$(ls /tmp/pwned 2>/dev/null | wc -l) MACHINE=$(cat /etc/machine-id | wc -c)"'`,
+        `echo '${TEST_USER.password}' | sudo -S -p '' sh -c 'echo "WI""FI=$(stat -c %a:%U /etc/wpa_supplicant/wpa_supplicant-wlan0.conf):$(grep -c psk=${WIFI_KEY} /etc/wpa_supplicant/wpa_supplicant-wlan0.conf) PWNED=$(ls /tmp/pwned 2>/dev/null | wc -l) MACHINE=$(cat /etc/machine-id | wc -c)"'`,
     );
     await machine.waitFor(/WIFI=\S+ PWNED=\d+ MACHINE=\d+/, 120_000);
     const out = machine.output();
     expect(out).toMatch(/HOST=bbos-arm64 USER=tester SUDO=1/);
     const keys = /KEYS=(\S+)/.exec(out)?.[1] ?? "";
     expect(Buffer.from(keys, "base64").toString()).toContain(HOSTILE_COMMENT);
-    // The Wi-Fi secret is in the image, readable by root only; nothing hostile ran anywhere.
-    expect(out).toMatch(/WIFI=600:root PWNED=0 MACHINE=33/);
+    // The Wi-Fi secret (stored sealed, resolved by the worker) is in the image, readable by root
+    // only; nothing hostile ran anywhere.
+    expect(out).toMatch(/WIFI=600:root:1 PWNED=0 MACHINE=33/);
   });
 });
 

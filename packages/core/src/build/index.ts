@@ -26,7 +26,16 @@ export type {
   RecipeStage,
   RecipeStep,
 } from "./recipe.ts";
-export { redactor, secretValues } from "./secret-values.ts";
+export {
+  isSecretReference,
+  redactor,
+  secretFields,
+  secretValues,
+  secretValueSchema,
+  withSecretFields,
+  type SecretField,
+  type SecretReference,
+} from "./secret-values.ts";
 export { isBuildId, type BuildId } from "../ids.ts";
 export type { JsonObject, JsonValue } from "../safe-json.ts";
 export { canonicalJson } from "../canonical-json.ts";

@@ -1,8 +1,13 @@
-import type { JsonValue } from "../safe-json.ts";
+import { isSecretReference, type SecretReference } from "@bbos/schemas";
 
-/** The parts of a JSON Schema {@link secretValues} follows. */
+import { appendJsonPointer } from "../json-pointer.ts";
+import type { JsonObject, JsonValue } from "../safe-json.ts";
+
+/** The parts of a JSON Schema the secret-field walk follows. */
 interface SchemaNode {
   writeOnly?: boolean;
+  /** What a secret field's value must be (`board-config/3`): its field holds a reference. */
+  secretValue?: object;
   properties?: Record<string, SchemaNode>;
   items?: SchemaNode;
   allOf?: SchemaNode[];
@@ -12,29 +17,98 @@ interface SchemaNode {
   else?: SchemaNode;
 }
 
+/** A secret field present in a config: where it is and what it holds now. */
+export interface SecretField {
+  /** JSON Pointer, e.g. `/network/wifi/psk`. */
+  pointer: string;
+  /** A {@link SecretReference} in a `board-config/3` config, else the value itself. */
+  value: JsonValue;
+}
+
+export { isSecretReference, type SecretReference };
+
 /**
- * The string values of `config` at fields its JSON Schema marks `writeOnly` (a Wi-Fi PSK, a
- * password hash): what a build must redact from everything it publishes. Follows `properties`,
- * `items` and the subschemas of `allOf`/`anyOf`/`oneOf`/`then`/`else`; returns each value once.
+ * Every field of `config` its JSON Schema marks `writeOnly` (a Wi-Fi PSK, a password hash) that
+ * holds a value, in document order. Follows `properties`, `items` and the subschemas of
+ * `allOf`/`anyOf`/`oneOf`/`then`/`else`; reports each place once.
  */
-export function secretValues(schema: object, config: JsonValue): string[] {
-  const found = new Set<string>();
-  const visit = (node: SchemaNode | undefined, value: JsonValue | undefined): void => {
+export function secretFields(schema: object, config: JsonValue): SecretField[] {
+  const found = new Map<string, SecretField>();
+  const visit = (node: SchemaNode | undefined, value: JsonValue | undefined, at: string): void => {
     if (!node || value === undefined || value === null) return;
-    if (node.writeOnly && typeof value === "string" && value !== "") found.add(value);
-    for (const sub of [...(node.allOf ?? []), ...(node.anyOf ?? []), ...(node.oneOf ?? [])]) {
-      visit(sub, value);
+    if (node.writeOnly) {
+      found.set(at, { pointer: at, value });
+      return;
     }
-    visit(node.then, value);
-    visit(node.else, value);
+    for (const sub of [...(node.allOf ?? []), ...(node.anyOf ?? []), ...(node.oneOf ?? [])]) {
+      visit(sub, value, at);
+    }
+    visit(node.then, value, at);
+    visit(node.else, value, at);
     if (Array.isArray(value)) {
-      for (const item of value) visit(node.items, item);
+      value.forEach((item, index) => visit(node.items, item, appendJsonPointer(at, index)));
     } else if (typeof value === "object" && node.properties) {
-      for (const [key, sub] of Object.entries(node.properties)) visit(sub, value[key]);
+      for (const [key, sub] of Object.entries(node.properties)) {
+        visit(sub, value[key], appendJsonPointer(at, key));
+      }
     }
   };
-  visit(schema, config);
-  return [...found];
+  visit(schema, config, "");
+  return [...found.values()];
+}
+
+/**
+ * The string values of `config`'s secret fields: what a build must redact from everything it
+ * publishes. Each value once.
+ */
+export function secretValues(schema: object, config: JsonValue): string[] {
+  const values = secretFields(schema, config)
+    .map(({ value }) => value)
+    .filter((value): value is string => typeof value === "string" && value !== "");
+  return [...new Set(values)];
+}
+
+/**
+ * The schema a secret field's value must match (its `secretValue`), found by walking
+ * `properties` and `items` along `segments`; null when no `writeOnly` field with one is there.
+ */
+export function secretValueSchema(schema: object, segments: readonly string[]): object | null {
+  let node: SchemaNode | undefined = schema;
+  for (const segment of segments) {
+    node = /^(0|[1-9]\d*)$/.test(segment) && node.items ? node.items : node.properties?.[segment];
+    if (!node) return null;
+  }
+  return node.writeOnly && node.secretValue ? node.secretValue : null;
+}
+
+/**
+ * A copy of `config` in which each pointer of `values` (pointers {@link secretFields} gave for
+ * this config) holds its new value. Everything else is copied unchanged.
+ */
+export function withSecretFields(
+  config: JsonObject,
+  values: ReadonlyMap<string, JsonValue>,
+): JsonObject {
+  const copy = structuredClone(config);
+  for (const [pointer, value] of values) setAt(copy, pointer, value);
+  return copy;
+}
+
+/** Sets the value at a pointer {@link secretFields} produced (so its parents exist). */
+function setAt(root: JsonObject, pointer: string, value: JsonValue): void {
+  const segments = pointer
+    .slice(1)
+    .split("/")
+    .map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
+  const last = segments.pop() as string;
+  let parent: JsonValue = root;
+  for (const segment of segments) {
+    parent = (
+      Array.isArray(parent) ? parent[Number(segment)] : (parent as JsonObject)[segment]
+    ) as JsonValue;
+  }
+  if (Array.isArray(parent)) parent[Number(last)] = value;
+  else (parent as JsonObject)[last] = value;
 }
 
 /**

@@ -14,6 +14,7 @@ const ANNOTATIONS = [
   "examples",
   "readOnly",
   "writeOnly",
+  "secretValue",
   "deprecated",
 ];
 

@@ -35,6 +35,12 @@ export const boardMutations = {
   }),
   upgradeBoardSchema: (_, { input }, { viewer, services }) =>
     services.boards.upgradeSchema(viewer, input.boardId, input.schemaId),
+  setSecret: (_, { input }, { viewer, services }) =>
+    services.boards.setSecret(viewer, {
+      boardId: input.boardId,
+      field: input.field,
+      value: input.value ?? null,
+    }),
 } satisfies MutationResolvers;
 
 export const boardSubscriptions = {

@@ -13,6 +13,7 @@ function Harness({ initial }: { initial: Record<string, unknown> }) {
   const [config, setConfig] = useState(initial);
   return (
     <BoardConfigForm
+      boardId="b1"
       schema={schema}
       uiSchema={uiSchema as UiSchema}
       config={config}
@@ -64,7 +65,7 @@ describe("BoardConfigForm", () => {
 
   it("reports only the user's edits: showing a config, or a new one, never calls onChange", () => {
     const onChange = vi.fn();
-    const props = { schema, uiSchema: uiSchema as UiSchema, onChange };
+    const props = { boardId: "b1", schema, uiSchema: uiSchema as UiSchema, onChange };
     // `start` lacks every optional section, whose defaults the form fills in.
     const { container, rerender } = render(<BoardConfigForm {...props} config={start} />);
     rerender(
@@ -87,6 +88,7 @@ describe("BoardConfigForm", () => {
   it("renders every field disabled when asked", () => {
     const { container } = render(
       <BoardConfigForm
+        boardId="b1"
         schema={schema}
         uiSchema={uiSchema as UiSchema}
         config={start}

@@ -9,6 +9,8 @@ import { customizeValidator } from "@rjsf/validator-ajv8";
 import Ajv2020 from "ajv/dist/2020.js";
 import { createContext, useContext, useMemo, type CSSProperties } from "react";
 
+import { SecretField, SecretFieldBoardContext } from "./secret-field";
+
 /** Board-config schemas are JSON Schema draft 2020-12; RJSF's default Ajv speaks draft-07. */
 const validator = customizeValidator({ AjvClass: Ajv2020 });
 
@@ -20,6 +22,8 @@ export interface FieldEditor {
 }
 
 export interface BoardConfigFormProps {
+  /** The board whose config this is: its secret fields are set on it through the API. */
+  boardId: string;
   schema: RJSFSchema;
   uiSchema: UiSchema;
   config: Record<string, unknown>;
@@ -44,9 +48,11 @@ const FieldEditorsContext = createContext(NO_EDITORS);
  *
  * The form shows `config` with the schema's defaults filled in, computed here the way the form
  * would, so that it has nothing of its own to report: merely showing a config (a board opening,
- * a remote edit arriving) never calls `onChange`, only the user's edits do.
+ * a remote edit arriving) never calls `onChange`, only the user's edits do. Secret fields
+ * (`"ui:field": "secret"`) are no exception: their values go to the server, not into the data.
  */
 export function BoardConfigForm({
+  boardId,
   schema,
   uiSchema,
   config,
@@ -70,20 +76,23 @@ export function BoardConfigForm({
   );
   return (
     <FieldEditorsContext value={fieldEditors}>
-      <Form
-        schema={schema}
-        uiSchema={{ ...uiSchema, "ui:submitButtonOptions": { norender: true } }}
-        formData={formData}
-        validator={validator}
-        liveValidate
-        showErrorList={false}
-        noHtml5Validate
-        disabled={disabled}
-        templates={{ FieldTemplate: PresenceFieldTemplate }}
-        onChange={(event) => onChange((event.formData ?? {}) as Record<string, unknown>)}
-        onFocus={(id) => onFocusField?.(id)}
-        onBlur={(id) => onBlurField?.(id)}
-      />
+      <SecretFieldBoardContext value={boardId}>
+        <Form
+          schema={schema}
+          uiSchema={{ ...uiSchema, "ui:submitButtonOptions": { norender: true } }}
+          formData={formData}
+          validator={validator}
+          liveValidate
+          showErrorList={false}
+          noHtml5Validate
+          disabled={disabled}
+          templates={{ FieldTemplate: PresenceFieldTemplate }}
+          fields={{ secret: SecretField }}
+          onChange={(event) => onChange((event.formData ?? {}) as Record<string, unknown>)}
+          onFocus={(id) => onFocusField?.(id)}
+          onBlur={(id) => onBlurField?.(id)}
+        />
+      </SecretFieldBoardContext>
     </FieldEditorsContext>
   );
 }

@@ -1,9 +1,9 @@
-import { act, fireEvent, screen, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 
-import { configRoot, readConfig } from "@bbos/collab";
-import { boardConfigSchemas } from "@bbos/schemas";
+import { configRoot, readConfig, setConfig } from "@bbos/collab";
+import { boardConfigSchemas, type BoardConfigSchemaEntry } from "@bbos/schemas";
 import typical from "@bbos/schemas/examples/typical.json" with { type: "json" };
 
 import {
@@ -15,28 +15,37 @@ import {
   serverDoc,
 } from "../../../test/offline-provider";
 import { renderWithQuery } from "../../../test/render-with-query";
-import { stubGraphQL } from "../../../test/stub-graphql";
+import { parseRequestBody, stubGraphQL } from "../../../test/stub-graphql";
 import { BoardPanel, connectionLabel } from "./board-panel";
 import { useBoardSelectionStore } from "./board-selection-store";
 
 const v1 = boardConfigSchemas["board-config/1"];
+const v3 = boardConfigSchemas["board-config/3"];
 
-function openBoard() {
-  stubGraphQL(() => ({
-    data: {
-      boardConfigSchema: { id: v1.id, jsonSchema: v1.schema, uiSchema: v1.uiSchema },
-    },
-  }));
+/** Opens board b1 on `entry`'s schema; operations other than the schema's get `reply`. */
+function openBoard(
+  entry: BoardConfigSchemaEntry = v1,
+  reply: (query: string) => unknown = () => ({}),
+) {
+  const fetchMock = stubGraphQL((query) =>
+    query.includes("query BoardSchema")
+      ? {
+          data: {
+            boardConfigSchema: { id: entry.id, jsonSchema: entry.schema, uiSchema: entry.uiSchema },
+          },
+        }
+      : reply(query),
+  );
   useBoardSelectionStore.getState().selectBoard({
     projectId: "p1",
     projectName: "Lab",
     boardId: "b1",
     boardName: "rock-5b lab",
-    schemaId: v1.id,
+    schemaId: entry.id,
   });
   const providers = offlineProviders();
   const view = renderWithQuery(<BoardPanel createProvider={providers.create} />);
-  return { ...view, providers, provider: () => providers.last() };
+  return { ...view, fetchMock, providers, provider: () => providers.last() };
 }
 
 async function hostnameInput(): Promise<HTMLInputElement> {
@@ -135,6 +144,38 @@ describe("BoardPanel", () => {
     expect(screen.getByRole("note").textContent).toBe(
       "Read-only: your role in this project does not allow editing",
     );
+  });
+
+  it("sets a secret on the open board through the API, and shows the reference the server writes", async () => {
+    const { provider, fetchMock } = openBoard(v3, () => ({
+      data: { setSecret: { validation: { issues: [] } } },
+    }));
+    const wifi = {
+      board: "rock-5b",
+      os: typical.os,
+      system: { hostname: "lab" },
+      network: { wifi: { ssid: "lab" } },
+    };
+    const server = serverDoc(wifi);
+    receiveFromServer(provider(), server);
+    connectAndSync(provider());
+    const input = await screen.findByLabelText("New value for Passphrase");
+
+    fireEvent.focus(input);
+    expect(provider().awareness.getLocalState()).toMatchObject({ field: "/network/wifi/psk" });
+    fireEvent.change(input, { target: { value: "correct horse battery" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
+    expect(parseRequestBody(fetchMock.mock.calls[1]?.[1]).variables).toEqual({
+      input: { boardId: "b1", field: "/network/wifi/psk", value: "correct horse battery" },
+    });
+    // The client wrote nothing into the document: the reference is the server's to write.
+    expect(Y.encodeStateVector(provider().doc)).toEqual(Y.encodeStateVector(server));
+
+    const reference = { secretId: "0b7f9a52-4c1e-4d8a-9e3b-2f6c8d1a7e45", revision: 1 };
+    setConfig(server, { ...wifi, network: { wifi: { ssid: "lab", psk: reference } } });
+    receiveFromServer(provider(), server);
+    expect(await screen.findByText("Set · revision 1")).toBeTruthy();
   });
 
   it("says Reconnecting… and then Offline, keeping the form and its edits", async () => {

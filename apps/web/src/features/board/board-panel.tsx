@@ -85,6 +85,7 @@ function BoardEditor({
         </p>
       ) : (
         <BoardConfigForm
+          boardId={board.boardId}
           schema={schema.data.jsonSchema}
           uiSchema={schema.data.uiSchema}
           config={shared.config}

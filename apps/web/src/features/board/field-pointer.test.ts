@@ -83,6 +83,7 @@ describe("ids of the real form", () => {
   it("map to pointers and back for every input the typical config renders", () => {
     const { container } = render(
       createElement(BoardConfigForm, {
+        boardId: "b1",
         schema,
         uiSchema: uiSchema as UiSchema,
         config: typical,
