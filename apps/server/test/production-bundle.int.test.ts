@@ -2,7 +2,9 @@
 // readiness and a query. Tests elsewhere run the sources, which resolve dependencies differently.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { resolve } from "node:path";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -34,6 +36,7 @@ describe("production bundle", () => {
         REDIS_URL: testRedisUrl(),
         PORT: "0",
         NODE_ENV: "production",
+        DATA_DIR: await mkdtemp(join(tmpdir(), "bbos-bundle-data-")),
       },
       stdio: ["ignore", "pipe", "inherit"],
     });

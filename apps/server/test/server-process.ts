@@ -2,7 +2,9 @@
 // restart it, or run two of it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { resolve } from "node:path";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 
 const appDir = resolve(import.meta.dirname, "..");
@@ -26,11 +28,15 @@ export async function listeningUrl(child: ChildProcess): Promise<string> {
   throw new Error(`server process exited (${child.exitCode ?? child.signalCode})`);
 }
 
-/** Starts `src/main.ts` with the given settings and resolves once it listens. */
+/**
+ * Starts `src/main.ts` with the given settings and resolves once it listens. Its files (the
+ * development keys, artifacts) go to a new temporary DATA_DIR unless `env` names one.
+ */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const dataDir = await mkdtemp(join(tmpdir(), "bbos-server-data-"));
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: appDir,
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
+    env: { ...process.env, LOG_LEVEL: "info", DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await listeningUrl(child);
