@@ -177,6 +177,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     users: createUserDirectory(options.auth, db),
     audit,
     secrets: options.secrets,
+    membershipChangeLimit: limiter.membershipChange,
     builds: {
       queue: buildQueue,
       events: buildEvents,

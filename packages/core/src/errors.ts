@@ -10,7 +10,8 @@ export type DomainErrorCode =
   | "CONFLICT"
   | "CONFIG_INVALID"
   | "SCHEMA_NOT_FOUND"
-  | "PAYLOAD_TOO_LARGE";
+  | "PAYLOAD_TOO_LARGE"
+  | "RATE_LIMITED";
 
 /** The one error type domain code throws on purpose. `details` travel to the client. */
 export class DomainError extends Error {

@@ -15,6 +15,7 @@ const codes: Record<DomainErrorCode, string> = {
   UNAUTHENTICATED: "UNAUTHENTICATED",
   CONFLICT: "CONFLICT",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  RATE_LIMITED: "RATE_LIMITED",
 };
 
 /**

@@ -21,9 +21,12 @@ export interface RateLimits {
   socketsPerUserPerMinute?: number;
   /** Sign-in attempts (dev login, GitHub redirects and callbacks) per address. @defaultValue 30 */
   signInsPerMinute?: number;
+  /** Invitations, role changes and removals of members per user. @defaultValue 30 */
+  membershipChangesPerMinute?: number;
 }
 
 const DEFAULT_SIGN_INS_PER_MINUTE = 30;
+const DEFAULT_MEMBERSHIP_CHANGES_PER_MINUTE = 30;
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   graphqlPerMinute: 600,
@@ -74,17 +77,28 @@ export function createRateLimiter(options: {
     address: limiter("sockets", limits.socketsPerMinute),
     user: limiter("sockets-user", limits.socketsPerUserPerMinute ?? limits.socketsPerMinute),
   };
+  const membershipChanges = limiter(
+    "membership-changes",
+    limits.membershipChangesPerMinute ?? DEFAULT_MEMBERSHIP_CHANGES_PER_MINUTE,
+  );
 
-  async function consume(
+  function consume(
     which: { address: RateLimiterRedis | null; user: RateLimiterRedis | null },
     request: IncomingMessage,
   ): Promise<Refusal | null> {
-    try {
+    return refusalOf(async () => {
       await which.address?.consume(request.socket.remoteAddress ?? "unknown");
       if (which.user) {
         const user = await options.identify(request);
         if (user) await which.user.consume(user.id);
       }
+    });
+  }
+
+  /** Null when `take` got its points; a refusal when a limit is used up. */
+  async function refusalOf(take: () => Promise<void>): Promise<Refusal | null> {
+    try {
+      await take();
       return null;
     } catch (result) {
       if (result instanceof RateLimiterRes) {
@@ -126,6 +140,11 @@ export function createRateLimiter(options: {
     signIns: middleware(signIns),
     /** For WebSocket upgrades; null admits the connection. */
     socket: (request: IncomingMessage) => consume(sockets, request),
+    /** For a change of a project's members by this user; null lets it through. */
+    membershipChange: (userId: string) =>
+      refusalOf(async () => {
+        await membershipChanges?.consume(userId);
+      }),
   };
 }
 

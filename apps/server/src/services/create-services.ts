@@ -11,7 +11,11 @@ import {
   type BuildService,
   type BuildServiceOptions,
 } from "./build-service.ts";
-import { createProjectService, type ProjectService } from "./project-service.ts";
+import {
+  createProjectService,
+  type MembershipChangeLimit,
+  type ProjectService,
+} from "./project-service.ts";
 import { createLiveValidation, type LiveValidation } from "./live-validation.ts";
 import { createShareService, type ShareService } from "./share-service.ts";
 import { createTokenService, type TokenService } from "./token-service.ts";
@@ -35,6 +39,8 @@ export interface ServiceDependencies {
   audit: AuditLog;
   /** Seals the values of secret config fields. */
   secrets: SecretKeyRing;
+  /** The rate limit of membership changes, per user. */
+  membershipChangeLimit: MembershipChangeLimit;
 }
 
 /** The artifact signing key as the API shows it. */
@@ -74,7 +80,7 @@ export function createServices(dependencies: ServiceDependencies) {
     forRequest(): RequestServices {
       return {
         boards: createBoardService({ db, validation, collab, secrets }),
-        projects: createProjectService(db, dependencies.users),
+        projects: createProjectService(db, dependencies.users, dependencies.membershipChangeLimit),
         validation,
         versions: createVersionService({ db, validation, collab }),
         builds,

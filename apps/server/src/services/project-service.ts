@@ -64,7 +64,16 @@ export interface CreateProjectArgs {
  * without the permission gets FORBIDDEN. Board lookups are batched per request, so a list of N
  * projects costs two queries.
  */
-export function createProjectService(db: Db, users: UserDirectory) {
+/** Asks whether a user may change a project's members now (a rate limit across API nodes). */
+export type MembershipChangeLimit = (
+  userId: string,
+) => Promise<{ retryAfterSeconds: number } | null>;
+
+export function createProjectService(
+  db: Db,
+  users: UserDirectory,
+  membershipChangeLimit: MembershipChangeLimit,
+) {
   const boards = new DataLoader<ProjectId, BoardRow[]>(async (projectIds) => {
     const byProject = await listBoardsByProject(db, projectIds);
     return projectIds.map((id) => byProject.get(id) ?? []);
@@ -86,6 +95,23 @@ export function createProjectService(db: Db, users: UserDirectory) {
       : null;
     if (!project) throw new DomainError("NOT_FOUND", PROJECT_NOT_FOUND_MESSAGE);
     if (!can(project.role, action)) throw forbidden(project.role, action);
+    return project;
+  }
+
+  /**
+   * The project, when the viewer may change its members now.
+   * @throws DomainError `RATE_LIMITED` when the viewer changed members too often this minute.
+   */
+  async function manageMembers(viewer: UserRow | null, projectId: string) {
+    const project = await requireProject(viewer, projectId, "member.manage");
+    const refusal = await membershipChangeLimit(requireViewer(viewer).id);
+    if (refusal) {
+      throw new DomainError(
+        "RATE_LIMITED",
+        `Too many membership changes; try again in ${refusal.retryAfterSeconds} s.`,
+        { details: { retryAfterSeconds: refusal.retryAfterSeconds } },
+      );
+    }
     return project;
   }
 
@@ -203,7 +229,7 @@ export function createProjectService(db: Db, users: UserDirectory) {
       viewer: UserRow | null,
       args: { projectId: string; login: string; role: ProjectRole },
     ): Promise<MemberRow> {
-      const project = await requireProject(viewer, args.projectId, "member.manage");
+      const project = await manageMembers(viewer, args.projectId);
       requireOwnerFor(project, [args.role]);
       const login = args.login.trim().replace(/^@/, "");
       if (!LOGIN_SHAPE.test(login)) {
@@ -235,7 +261,7 @@ export function createProjectService(db: Db, users: UserDirectory) {
       viewer: UserRow | null,
       args: { projectId: string; userId: string; role: ProjectRole },
     ): Promise<MemberRow> {
-      const project = await requireProject(viewer, args.projectId, "member.manage");
+      const project = await manageMembers(viewer, args.projectId);
       const current = await membershipOf(project.id, args.userId);
       requireOwnerFor(project, [current.role, args.role]);
       await changeRole(project, current, args.role);
@@ -264,7 +290,7 @@ export function createProjectService(db: Db, users: UserDirectory) {
       viewer: UserRow | null,
       args: { projectId: string; userId: string },
     ): Promise<MemberProjectRow> {
-      const project = await requireProject(viewer, args.projectId, "member.manage");
+      const project = await manageMembers(viewer, args.projectId);
       const current = await membershipOf(project.id, args.userId);
       requireOwnerFor(project, [current.role]);
       await changeRole(project, current, null);

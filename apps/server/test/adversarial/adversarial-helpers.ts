@@ -55,7 +55,7 @@ export function capturedLog(): { log: Logger; lines: LogLine[]; aboveInfo: () =>
 export function startUnthrottledServer(captured: { log: Logger }): Promise<TestServer> {
   return startTestServer({
     log: captured.log,
-    rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0 },
+    rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0, membershipChangesPerMinute: 0 },
   });
 }
 

@@ -183,4 +183,51 @@ describe("rate limits", () => {
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
+
+  it("limits membership changes per user across API nodes, with a clear error", async () => {
+    const prefix = uniquePrefix();
+    const options = {
+      auth: { mode: "dev" as const },
+      rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0, membershipChangesPerMinute: 2 },
+      redisPrefix: prefix,
+    };
+    await using first = await startTestServer(options);
+    await using second = await startTestServer({ ...options, db: first.db });
+    const owner = await signIn(first.url, "limited-owner");
+    const created = await graphql<{ createProject: { project: { id: string } } }>(
+      first.url,
+      'mutation { createProject(input: { name: "Limited" }) { project { id } } }',
+      {},
+      { cookie: owner },
+    );
+    const projectId = created.body.data?.createProject.project.id;
+    const invite = async (node: TestServer, login: string) => {
+      await signIn(node.url, login);
+      const { body } = await graphql(
+        node.url,
+        "mutation ($input: InviteMemberInput!) { inviteMember(input: $input) { membership { role } } }",
+        { input: { projectId, login, role: "VIEWER" } },
+        { cookie: owner },
+      );
+      return body.errors?.[0] ?? "ok";
+    };
+    expect(await invite(first, "limited-a")).toBe("ok");
+    expect(await invite(second, "limited-b")).toBe("ok");
+    expect(await invite(first, "limited-c")).toMatchObject({
+      message: expect.stringMatching(
+        /^Too many membership changes; try again in \d+ s\.$/,
+      ) as string,
+      extensions: { code: "RATE_LIMITED" },
+    });
+    const members = await graphql<{
+      project: { members: { edges: { node: { user: { login: string } } }[] } };
+    }>(
+      first.url,
+      "query ($id: ID!) { project(id: $id) { members { edges { node { user { login } } } } } }",
+      { id: projectId },
+      { cookie: owner },
+    );
+    const logins = members.body.data?.project.members.edges.map(({ node }) => node.user.login);
+    expect(logins?.sort()).toEqual(["limited-a", "limited-b", "limited-owner"]);
+  });
 });
