@@ -207,7 +207,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(
     authRoutes({ auth: options.auth, db, log, identity, audit, limitSignIns: limiter.signIns }),
   );
-  app.use(["/graphql", "/artifacts", "/builds"], refuseInvalidCredentials(identity));
+  app.use(["/graphql", "/artifacts", "/builds"], refuseInvalidCredentials(identity, options.auth));
   app.use(
     artifactRoutes({ db, store, signingKey, resolveViewer: identity.resolveViewer, audit, log }),
   );

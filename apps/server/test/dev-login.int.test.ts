@@ -24,6 +24,27 @@ async function me(url: string, cookie?: string): Promise<Me["me"]> {
   return body.data?.me ?? null;
 }
 
+/**
+ * Whether the server refuses `cookie` as a session that has ended or never was: 401 with one
+ * message for every reason, and a Set-Cookie that drops it.
+ */
+async function sessionEnded(url: string, cookie: string): Promise<boolean> {
+  const response = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify({ query: "{ me { id } }" }),
+  });
+  const body = (await response.json()) as { errors?: unknown[] };
+  if (response.status !== 401) return false;
+  expect(body.errors).toEqual([
+    { message: "Your session has ended; sign in again.", extensions: { code: "UNAUTHENTICATED" } },
+  ]);
+  expect(response.headers.getSetCookie()[0]).toMatch(
+    /^bbos_session=; Path=\/; Expires=Thu, 01 Jan 1970/,
+  );
+  return true;
+}
+
 /** The session row behind a `bbos_session=…` Cookie header value. */
 function sessionIdOf(cookie: string): string {
   const token = cookie.slice("bbos_session=".length);
@@ -76,15 +97,15 @@ describe("development login", () => {
     expect(created.githubId).toBeNull();
   });
 
-  it("answers me with null without a cookie and with a forged or unknown one", async () => {
+  it("answers me with null without a cookie, and 401 for a forged or unknown one", async () => {
     expect(await me(server.url)).toBeNull();
     const unknown = `bbos_session=${"A".repeat(43)}`;
-    expect(await me(server.url, unknown)).toBeNull();
-    expect(await me(server.url, "bbos_session=not-a-token")).toBeNull();
-    expect(await me(server.url, "bbos_session=")).toBeNull();
+    expect(await sessionEnded(server.url, unknown)).toBe(true);
+    expect(await sessionEnded(server.url, "bbos_session=not-a-token")).toBe(true);
+    expect(await sessionEnded(server.url, "bbos_session=")).toBe(true);
     // A real token's hash is what the table holds, not a token: sending it signs nobody in.
     const alice = await signIn(server.url, "alice");
-    expect(await me(server.url, `bbos_session=${sessionIdOf(alice)}`)).toBeNull();
+    expect(await sessionEnded(server.url, `bbos_session=${sessionIdOf(alice)}`)).toBe(true);
     // Other cookies beside it change nothing.
     expect((await me(server.url, `theme=dark; ${alice}; lang=en`))?.login).toBe("alice");
   });
@@ -179,7 +200,7 @@ describe("development login", () => {
     expect(response.status).toBe(204);
     const [cleared] = response.headers.getSetCookie();
     expect(cleared).toMatch(/^bbos_session=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT;/);
-    expect(await me(server.url, dave)).toBeNull();
+    expect(await sessionEnded(server.url, dave)).toBe(true);
     expect(await server.db.session.findUnique({ where: { id: sessionIdOf(dave) } })).toBeNull();
 
     // Logging out again, or without a session, is not an error.
@@ -191,14 +212,14 @@ describe("development login", () => {
     const first = await signIn(server.url, "erin");
     const second = await signIn(server.url, "erin", { cookie: first });
     expect(second).not.toBe(first);
-    expect(await me(server.url, first)).toBeNull();
+    expect(await sessionEnded(server.url, first)).toBe(true);
     expect((await me(server.url, second))?.login).toBe("erin");
 
     // Session fixation: a token planted in a victim's browser is replaced when the victim signs
     // in, so the attacker holding it never becomes the victim.
     const planted = await signIn(server.url, "mallory");
     const victim = await signIn(server.url, "victim", { cookie: planted });
-    expect(await me(server.url, planted)).toBeNull();
+    expect(await sessionEnded(server.url, planted)).toBe(true);
     expect((await me(server.url, victim))?.login).toBe("victim");
   });
 
@@ -209,14 +230,14 @@ describe("development login", () => {
       where: { id: sessionIdOf(idle) },
       data: { lastSeenAt: new Date(Date.now() - 7 * DAY - 1000) },
     });
-    expect(await me(server.url, idle)).toBeNull();
+    expect(await sessionEnded(server.url, idle)).toBe(true);
 
     const old = await signIn(server.url, "frank");
     await server.db.session.update({
       where: { id: sessionIdOf(old) },
       data: { expiresAt: new Date(Date.now() - 1000) },
     });
-    expect(await me(server.url, old)).toBeNull();
+    expect(await sessionEnded(server.url, old)).toBe(true);
 
     // The next sign-in sweeps both away.
     await signIn(server.url, "frank");
@@ -259,10 +280,10 @@ describe("development login", () => {
     expect(overSocket.data?.me).toEqual(await me(server.url, heidi));
     expect(overSocket.data?.me?.login).toBe("heidi");
     expect((await run()).data?.me).toBeNull();
-    expect((await run("bbos_session=" + "B".repeat(43))).data?.me).toBeNull();
+    await expect(run("bbos_session=" + "B".repeat(43))).rejects.toMatchObject({ code: 4403 });
 
     await logout(server.url, heidi);
-    expect((await run(heidi)).data?.me).toBeNull();
+    await expect(run(heidi)).rejects.toMatchObject({ code: 4403 });
   });
 
   it("keeps session tokens out of the request log", async () => {
@@ -292,7 +313,7 @@ describe("development login settings", () => {
       where: { id: sessionIdOf(cookie) },
       data: { lastSeenAt: new Date(Date.now() - 5_001) },
     });
-    expect(await me(server.url, cookie)).toBeNull();
+    expect(await sessionEnded(server.url, cookie)).toBe(true);
   });
 });
 

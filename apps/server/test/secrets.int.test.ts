@@ -157,10 +157,15 @@ describe("setSecret", () => {
       ) as string,
       extensions: { code: "BAD_USER_INPUT" },
     });
-    const noWifi = await setSecret(boardId, "/network/wifi/psk", "a passphrase");
-    expect(noWifi.body.errors?.[0]).toMatchObject({
-      message: expect.stringContaining('"/network/wifi" is not in the board\'s config') as string,
+    // A user that does not exist is refused; a missing section is made.
+    const noUser = await setSecret(boardId, "/system/users/3/passwordHash", "$6$salt$hash");
+    expect(noUser.body.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('"/system/users/3" is not in the board\'s config') as string,
       extensions: { code: "BAD_USER_INPUT" },
+    });
+    const noWifi = await setSecret(boardId, "/network/wifi/psk", "a passphrase");
+    expect(wifiOf(noWifi.body.data?.setSecret.board.config ?? {})).toEqual({
+      psk: noWifi.body.data?.setSecret.reference,
     });
     const notPointer = await setSecret(boardId, "network/wifi/psk", "a passphrase");
     expect(notPointer.body.errors?.[0]?.extensions?.["code"]).toBe("BAD_USER_INPUT");

@@ -16,6 +16,7 @@ import { sessionPolicy, type AuthOptions } from "./auth-options.ts";
 import { githubLoginRoutes } from "./github-login.ts";
 import type { Identity } from "./identity.ts";
 import {
+  clearSessionCookie,
   createSessionToken,
   readSessionToken,
   SESSION_COOKIE,
@@ -93,7 +94,6 @@ export function authRoutes(deps: {
 
   const policy = sessionPolicy(auth);
   const cookie = sessionCookieOptions(policy);
-  const { maxAge: _maxAge, ...clearedCookie } = cookie;
 
   async function startSession(req: Request, res: Response, user: UserRow): Promise<void> {
     const token = createSessionToken();
@@ -177,7 +177,7 @@ export function authRoutes(deps: {
         outcome: "SUCCESS",
       });
     }
-    res.clearCookie(SESSION_COOKIE, clearedCookie);
+    clearSessionCookie(res, policy);
     res.status(204).end();
   });
   return router;

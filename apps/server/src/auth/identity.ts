@@ -13,7 +13,7 @@ import {
 
 import { bearerToken } from "./api-tokens.ts";
 import { sessionPolicy, type AuthOptions } from "./auth-options.ts";
-import { readSessionToken } from "./session-cookie.ts";
+import { presentsSessionCookie, readSessionToken } from "./session-cookie.ts";
 
 /** A user, and the API token the request came with (none: a browser session). */
 export type Viewer = UserRow & {
@@ -28,20 +28,24 @@ export type Viewer = UserRow & {
  * token (`Authorization: Bearer`) wins over a session cookie.
  */
 export interface Identity {
-  /** The request's user, or null when nobody is signed in (or the session has ended). */
+  /** The request's user, or null when nobody is signed in (or the credentials are not valid). */
   resolveViewer: (request: IncomingMessage) => Promise<Viewer | null>;
   /**
-   * True when the request presents an API token that is malformed, unknown, expired or
-   * revoked: the transports answer 401 instead of treating it as anonymous.
+   * Which credential the request presents that is not valid: an API token that is malformed,
+   * unknown, expired or revoked, or a session cookie whose session is unknown or has ended.
+   * The transports answer 401 instead of treating the request as anonymous.
    */
-  refusesCredentials: (request: IncomingMessage) => Promise<boolean>;
+  refusesCredentials: (request: IncomingMessage) => Promise<RefusedCredential | null>;
   /** The user of an `Authorization` value sent another way (graphql-ws connectionParams). */
   resolveAuthorization: (authorization: string) => Promise<Viewer | null>;
 }
 
+/** A credential that was presented and is not valid. */
+export type RefusedCredential = "token" | "session";
+
 interface Resolution {
   viewer: Viewer | null;
-  refused: boolean;
+  refused: RefusedCredential | null;
 }
 
 export function createIdentity(options: AuthOptions, db: DbClient): Identity {
@@ -50,10 +54,10 @@ export function createIdentity(options: AuthOptions, db: DbClient): Identity {
 
   async function viewerOfToken(authorization: string): Promise<Resolution> {
     const token = bearerToken(authorization);
-    if (token === null) return { viewer: null, refused: true };
+    if (token === null) return { viewer: null, refused: "token" };
     const now = new Date();
     const live = await findLiveApiToken(db, token, now);
-    if (!live) return { viewer: null, refused: true };
+    if (!live) return { viewer: null, refused: "token" };
     if (
       live.token.lastUsedAt === null ||
       now.getTime() - live.token.lastUsedAt.getTime() >= TOKEN_TOUCH_INTERVAL_MS
@@ -61,13 +65,16 @@ export function createIdentity(options: AuthOptions, db: DbClient): Identity {
       await touchApiToken(db, live.token.id, now);
     }
     const viewer = { ...live.user, tokenScopes: live.token.scopes, tokenId: live.token.id };
-    return { viewer, refused: false };
+    return { viewer, refused: null };
   }
 
   async function resolve(request: IncomingMessage): Promise<Resolution> {
     const authorization = request.headers.authorization;
     if (usesTokens && authorization !== undefined) return viewerOfToken(authorization);
-    return { viewer: await resolveSession(request), refused: false };
+    const viewer = await resolveSession(request);
+    // Sessions exist in the modes with tokens; a local installation has no cookie to refuse.
+    const stale = viewer === null && usesTokens && presentsSessionCookie(request);
+    return { viewer, refused: stale ? "session" : null };
   }
 
   // Several steps ask about one request (the rate limiter, then GraphQL or the collab socket):

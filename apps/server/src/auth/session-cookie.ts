@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 
 import { parseCookie } from "cookie";
-import type { CookieOptions } from "express";
+import type { CookieOptions, Response } from "express";
 
 import type { SessionPolicy } from "./auth-options.ts";
 
@@ -18,6 +18,12 @@ const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 /** A fresh, unguessable session token (256 bits). */
 export function createSessionToken(): string {
   return randomBytes(TOKEN_BYTES).toString("base64url");
+}
+
+/** True when the request sends a session cookie at all, valid or not. */
+export function presentsSessionCookie(request: IncomingMessage): boolean {
+  const header = request.headers.cookie;
+  return header !== undefined && parseCookie(header)[SESSION_COOKIE] !== undefined;
 }
 
 /**
@@ -44,4 +50,10 @@ export function sessionCookieOptions(policy: SessionPolicy): CookieOptions {
     secure: policy.secureCookies,
     maxAge: policy.maxAgeMs,
   };
+}
+
+/** Tells the browser to drop its session cookie (with the attributes it was set with). */
+export function clearSessionCookie(res: Response, policy: SessionPolicy): void {
+  const { maxAge: _maxAge, ...attributes } = sessionCookieOptions(policy);
+  res.clearCookie(SESSION_COOKIE, attributes);
 }

@@ -92,8 +92,10 @@ export function registerCollab({
         "origin not allowed",
       );
     }
-    if (await identity.refusesCredentials(request)) {
-      return refuse(request, socket, head, CollabCloseCode.UNAUTHENTICATED, "invalid API token");
+    const refused = await identity.refusesCredentials(request);
+    if (refused !== null) {
+      const reason = refused === "token" ? "invalid API token" : "session ended";
+      return refuse(request, socket, head, CollabCloseCode.UNAUTHENTICATED, reason);
     }
     const viewer = await identity.resolveViewer(request);
     if (!viewer) {

@@ -106,10 +106,10 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
 
   const graphqlWs = makeServer<Record<string, unknown> | undefined, Extra>({
     schema,
-    // A bad token, in the upgrade's headers or in connectionParams, closes the socket with
-    // 4403 Forbidden before any operation runs.
+    // A bad token (in the upgrade's headers or in connectionParams) or an ended session
+    // closes the socket with 4403 Forbidden before any operation runs.
     async onConnect(ctx) {
-      if (await options.identity.refusesCredentials(ctx.extra.request)) return false;
+      if ((await options.identity.refusesCredentials(ctx.extra.request)) !== null) return false;
       const authorization = ctx.connectionParams?.["authorization"];
       if (authorization === undefined) return true;
       if (typeof authorization !== "string") return false;

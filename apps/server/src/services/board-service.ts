@@ -434,13 +434,17 @@ export function createBoardService({ db, validation, collab, secrets }: BoardSer
         args.value === null ? [] : (secretValueIssues(schema, segments, args.value) ?? []);
       if (issues.length > 0) return { board, reference: null, validation: verdict(issues) };
 
-      const holderOf = (config: JsonObject) => holderAt(config, segments.slice(0, -1));
+      // Sections on the way are made (the form shows the Wi-Fi section before it has data);
+      // list entries (a user) must exist.
+      const parent = segments.slice(0, -1);
       const key = segments.at(-1) as string;
-      const holder = holderOf(await configOf(board));
+      const setting = args.value !== null;
+      const holder = holderAt(structuredClone(await configOf(board)), parent, setting);
       if (holder === null) {
+        if (!setting) return { board, reference: null, validation: verdict([]) };
         throw new DomainError(
           "BAD_INPUT",
-          `${echo(toJsonPointer(segments.slice(0, -1)))} is not in the board's config; add it before setting ${echo(field)}.`,
+          `${echo(toJsonPointer(parent))} is not in the board's config; add it before setting ${echo(field)}.`,
           { details: { field: "field" } },
         );
       }
@@ -460,13 +464,14 @@ export function createBoardService({ db, validation, collab, secrets }: BoardSer
         board.id,
         (doc) => {
           const config = readConfig(doc);
-          const live = holderOf(config);
-          if (live === null) {
+          const live = holderAt(config, parent, setting);
+          if (live === null && setting) {
             throw new DomainError(
               "CONFLICT",
-              `${echo(toJsonPointer(segments.slice(0, -1)))} was removed meanwhile; nothing was changed.`,
+              `${echo(toJsonPointer(parent))} was removed meanwhile; nothing was changed.`,
             );
           }
+          if (live === null) return;
           if (reference === null) delete live[key];
           else live[key] = { ...reference };
           setConfig(doc, config);
@@ -488,16 +493,32 @@ export function createBoardService({ db, validation, collab, secrets }: BoardSer
   };
 }
 
-/** The object at `segments` of `config` (a section, a list entry), or null when there is none. */
-function holderAt(config: JsonObject, segments: readonly string[]): JsonObject | null {
-  let node: JsonValue | undefined = config;
-  for (const segment of segments) {
-    if (Array.isArray(node))
-      node = /^(0|[1-9]\d*)$/.test(segment) ? node[Number(segment)] : undefined;
-    else if (node !== null && typeof node === "object") node = node[segment];
-    else return null;
+/**
+ * The object at `segments` of `config` (a section, a list entry), or null when there is none.
+ * With `create`, missing sections are added to `config` as empty objects; list entries never.
+ */
+function holderAt(
+  config: JsonObject,
+  segments: readonly string[],
+  create: boolean,
+): JsonObject | null {
+  const index = /^(0|[1-9]\d*)$/;
+  let node: JsonObject = config;
+  for (const [at, segment] of segments.entries()) {
+    let next: JsonValue | undefined;
+    if (Array.isArray(node)) {
+      next = index.test(segment) ? (node as JsonValue[])[Number(segment)] : undefined;
+    } else {
+      // A section is an object; a segment followed by an index names a list, never made here.
+      const nextSegment = segments[at + 1];
+      const isSection = nextSegment === undefined || !index.test(nextSegment);
+      if (node[segment] === undefined && create && isSection) node[segment] = {};
+      next = node[segment];
+    }
+    if (next === null || typeof next !== "object") return null;
+    node = next as JsonObject;
   }
-  return node !== null && typeof node === "object" && !Array.isArray(node) ? node : null;
+  return Array.isArray(node) ? null : node;
 }
 
 export type BoardService = ReturnType<typeof createBoardService>;
