@@ -1,11 +1,12 @@
-// Demo data for a fresh installation: the local user, a project and two boards whose documents
+// Demo data for a fresh installation: the demo user (who signs in through the development login,
+// or is the local user), a project and two boards whose documents
 // start from the catalogue's defaults (valid out of the box). Idempotent: running it again
 // changes nothing that exists.
 import { defaultBoardConfig } from "@bbos/core";
 import {
   createBoard,
   createProject,
-  ensureLocalUser,
+  ensureUserByLogin,
   findProjectBySlug,
   isUniqueViolation,
 } from "@bbos/db";
@@ -27,7 +28,8 @@ const demoBoards = [
 
 const db = createDb({ url, maxConnections: 1 });
 try {
-  const user = await ensureLocalUser(db, process.env.LOCAL_USER_LOGIN ?? "demo");
+  // Without a display name: the header shows the login the person signed in with.
+  const user = await ensureUserByLogin(db, process.env.LOCAL_USER_LOGIN ?? "demo");
   const existing = await findProjectBySlug(db, "demo");
   const projectId =
     existing?.id ??
