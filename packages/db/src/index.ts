@@ -129,12 +129,9 @@ export {
 } from "./repositories/share-links.ts";
 export { resolveSecret, storeSecret, type StoreSecretInput } from "./repositories/secrets.ts";
 export {
-  loadOrCreateSecretKeyRing,
-  openSecretKeyRing,
   newSecretKeyRingText,
+  openSecretKeyRing,
   parseSecretKeyRing,
-  SecretKeyError,
-  type LoadSecretKeyRingOptions,
   type SealedSecret,
   type SecretKeyRing,
 } from "./secrets/key-ring.ts";
