@@ -22,8 +22,8 @@ export type SecretResolver = (build: BuildWithConfigRow) => Promise<JsonObject>;
 export function createSecretResolver(db: Db, ring: SecretKeyRing): SecretResolver {
   return async (build) => {
     if (!isBoardConfigSchemaId(build.schemaId)) return build.config;
-    const values = new Map<string, JsonValue>();
-    for (const { pointer, value } of secretFields(
+    const values: { path: string[]; value: JsonValue }[] = [];
+    for (const { pointer, path, value } of secretFields(
       boardConfigSchemas[build.schemaId].schema,
       build.config,
     )) {
@@ -34,8 +34,8 @@ export function createSecretResolver(db: Db, ring: SecretKeyRing): SecretResolve
           `the secret at ${pointer} is not set in this project (secret ${value.secretId}, revision ${value.revision}); set it again on the board and save a new version`,
         );
       }
-      values.set(pointer, resolved);
+      values.push({ path, value: resolved });
     }
-    return values.size === 0 ? build.config : withSecretFields(build.config, values);
+    return values.length === 0 ? build.config : withSecretFields(build.config, values);
   };
 }

@@ -29,9 +29,11 @@ export function addsSecretValue(doc: Y.Doc, update: Uint8Array): boolean {
   try {
     Y.applyUpdate(probe, Y.encodeStateAsUpdate(doc));
     Y.applyUpdate(probe, update);
+    const after = plainSecretValues(readConfig(probe));
+    // The usual case (a board on board-config/3) ends here, without reading `doc` again.
+    if (after.size === 0) return false;
     const before = plainSecretValues(readConfig(doc));
-    for (const value of plainSecretValues(readConfig(probe))) if (!before.has(value)) return true;
-    return false;
+    return [...after].some((value) => !before.has(value));
   } finally {
     probe.destroy();
   }

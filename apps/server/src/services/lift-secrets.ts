@@ -10,7 +10,6 @@ import {
   type ValidationIssue,
   type ValidationResult,
 } from "@bbos/core";
-import { pointerToFieldPath } from "@bbos/collab";
 import { boardConfigSchemas, type BoardConfigSchemaId } from "@bbos/schemas";
 
 /** A value taken out of a secret field, and the reference that replaced it. */
@@ -32,19 +31,19 @@ export function liftSecrets(
   config: JsonValue,
 ): { config: JsonValue; secrets: LiftedSecret[]; issues: ValidationIssue[] } {
   const { schema } = boardConfigSchemas[schemaId];
-  const plain = secretFields(schema, config).filter(
-    (field): field is { pointer: string; value: string } => typeof field.value === "string",
-  );
   const secrets: LiftedSecret[] = [];
+  const references: { path: string[]; value: JsonObject }[] = [];
   const issues: ValidationIssue[] = [];
-  for (const { pointer, value } of plain) {
-    const found = secretValueIssues(schema, pointerToFieldPath(pointer), value);
+  for (const { pointer, path, value } of secretFields(schema, config)) {
+    if (typeof value !== "string") continue;
+    const found = secretValueIssues(schema, path, value);
     if (found === null) continue;
     issues.push(...found);
-    secrets.push({ pointer, value, reference: { secretId: randomUUID(), revision: 1 } });
+    const reference = { secretId: randomUUID(), revision: 1 };
+    secrets.push({ pointer, value, reference });
+    references.push({ path, value: { ...reference } });
   }
   if (secrets.length === 0) return { config, secrets, issues };
-  const references = new Map(secrets.map(({ pointer, reference }) => [pointer, { ...reference }]));
   // Only objects have secret fields, so a config with one is an object.
   return { config: withSecretFields(config as JsonObject, references), secrets, issues };
 }

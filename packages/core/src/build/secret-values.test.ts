@@ -60,8 +60,12 @@ describe("secret fields of board-config/3", () => {
 
   it("lists every secret field that holds something, reference or plain value, by pointer", () => {
     expect(secretFields(schema, config)).toEqual([
-      { pointer: "/system/users/1/passwordHash", value: "$6$salt$hash-bob" },
-      { pointer: "/network/wifi/psk", value: reference },
+      {
+        pointer: "/system/users/1/passwordHash",
+        path: ["system", "users", "1", "passwordHash"],
+        value: "$6$salt$hash-bob",
+      },
+      { pointer: "/network/wifi/psk", path: ["network", "wifi", "psk"], value: reference },
     ]);
     expect(isSecretReference(reference)).toBe(true);
     expect(isSecretReference("$6$salt$hash-bob")).toBe(false);
@@ -81,9 +85,10 @@ describe("secret fields of board-config/3", () => {
   });
 
   it("sets secret fields in a copy and leaves the input alone", () => {
-    const values = new Map(
-      secretFields(schema, config).map(({ pointer }) => [pointer, `value of ${pointer}`]),
-    );
+    const values = secretFields(schema, config).map(({ pointer, path }) => ({
+      path,
+      value: `value of ${pointer}`,
+    }));
     const resolved = withSecretFields(config, values);
     expect(resolved).toMatchObject({
       system: {

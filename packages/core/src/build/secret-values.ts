@@ -1,6 +1,6 @@
 import { isSecretReference, type SecretReference } from "@bbos/schemas";
 
-import { appendJsonPointer } from "../json-pointer.ts";
+import { toJsonPointer } from "../json-pointer.ts";
 import type { JsonObject, JsonValue } from "../safe-json.ts";
 
 /** The parts of a JSON Schema the secret-field walk follows. */
@@ -21,6 +21,8 @@ interface SchemaNode {
 export interface SecretField {
   /** JSON Pointer, e.g. `/network/wifi/psk`. */
   pointer: string;
+  /** The same place as reference tokens, e.g. `["network", "wifi", "psk"]`. */
+  path: string[];
   /** A {@link SecretReference} in a `board-config/3` config, else the value itself. */
   value: JsonValue;
 }
@@ -34,26 +36,31 @@ export { isSecretReference, type SecretReference };
  */
 export function secretFields(schema: object, config: JsonValue): SecretField[] {
   const found = new Map<string, SecretField>();
-  const visit = (node: SchemaNode | undefined, value: JsonValue | undefined, at: string): void => {
+  const visit = (
+    node: SchemaNode | undefined,
+    value: JsonValue | undefined,
+    path: string[],
+  ): void => {
     if (!node || value === undefined || value === null) return;
     if (node.writeOnly) {
-      found.set(at, { pointer: at, value });
+      const pointer = toJsonPointer(path);
+      found.set(pointer, { pointer, path, value });
       return;
     }
     for (const sub of [...(node.allOf ?? []), ...(node.anyOf ?? []), ...(node.oneOf ?? [])]) {
-      visit(sub, value, at);
+      visit(sub, value, path);
     }
-    visit(node.then, value, at);
-    visit(node.else, value, at);
+    visit(node.then, value, path);
+    visit(node.else, value, path);
     if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(node.items, item, appendJsonPointer(at, index)));
+      value.forEach((item, index) => visit(node.items, item, [...path, String(index)]));
     } else if (typeof value === "object" && node.properties) {
       for (const [key, sub] of Object.entries(node.properties)) {
-        visit(sub, value[key], appendJsonPointer(at, key));
+        visit(sub, value[key], [...path, key]);
       }
     }
   };
-  visit(schema, config, "");
+  visit(schema, config, []);
   return [...found.values()];
 }
 
@@ -82,33 +89,26 @@ export function secretValueSchema(schema: object, segments: readonly string[]): 
 }
 
 /**
- * A copy of `config` in which each pointer of `values` (pointers {@link secretFields} gave for
- * this config) holds its new value. Everything else is copied unchanged.
+ * A copy of `config` in which each of `replacements` (places {@link secretFields} found in this
+ * config) holds its new value. Everything else is copied unchanged.
  */
 export function withSecretFields(
   config: JsonObject,
-  values: ReadonlyMap<string, JsonValue>,
+  replacements: readonly { path: readonly string[]; value: JsonValue }[],
 ): JsonObject {
   const copy = structuredClone(config);
-  for (const [pointer, value] of values) setAt(copy, pointer, value);
-  return copy;
-}
-
-/** Sets the value at a pointer {@link secretFields} produced (so its parents exist). */
-function setAt(root: JsonObject, pointer: string, value: JsonValue): void {
-  const segments = pointer
-    .slice(1)
-    .split("/")
-    .map((token) => token.replaceAll("~1", "/").replaceAll("~0", "~"));
-  const last = segments.pop() as string;
-  let parent: JsonValue = root;
-  for (const segment of segments) {
-    parent = (
-      Array.isArray(parent) ? parent[Number(segment)] : (parent as JsonObject)[segment]
-    ) as JsonValue;
+  for (const { path, value } of replacements) {
+    const last = path.at(-1) as string;
+    let parent: JsonValue = copy;
+    for (const segment of path.slice(0, -1)) {
+      parent = (
+        Array.isArray(parent) ? parent[Number(segment)] : (parent as JsonObject)[segment]
+      ) as JsonValue;
+    }
+    if (Array.isArray(parent)) parent[Number(last)] = value;
+    else (parent as JsonObject)[last] = value;
   }
-  if (Array.isArray(parent)) parent[Number(last)] = value;
-  else (parent as JsonObject)[last] = value;
+  return copy;
 }
 
 /**
