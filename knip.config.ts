@@ -22,7 +22,7 @@ const config: KnipConfig = {
       ignoreBinaries: ["redis-server"],
     },
     "apps/web": {
-      project: ["src/**/*.{ts,tsx}", "test/**/*.{ts,tsx}"],
+      project: ["src/**/*.{ts,tsx}", "test/**/*.{ts,tsx}", "bench/**/*.ts"],
       // Imported by the generated operations (generated/graphql/).
       ignoreDependencies: ["@graphql-typed-document-node/core"],
     },

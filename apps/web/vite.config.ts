@@ -9,6 +9,11 @@ const apiOrigin = "http://127.0.0.1:4000";
 
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    // npm installs a second, identical ajv 8 under @rjsf/validator-ajv8 (the root's ajv is 6, for
+    // tooling); resolving every import of it from here bundles one copy (bench/bundle-size.ts).
+    dedupe: ["ajv"],
+  },
   server: {
     // Same-origin paths in dev and prod, so the app never needs to know the API's address.
     proxy: {
