@@ -53,13 +53,11 @@ describe("web app under the Content-Security-Policy", () => {
     // A project from the API (HTTP) and the server's clock (graphql-ws) both arrive.
     await page.getByText("CSP check").waitFor({ timeout: 15_000 });
     await page.locator('[title="serverTime subscription"] time').waitFor({ timeout: 15_000 });
-    // The board form validates with Ajv in the browser as the user types.
-    await page.getByRole("button", { name: "qemu-arm64" }).click();
+    // The board form (Ajv computes its defaults in the browser) shows the server's verdict on
+    // an edit, pushed over graphql-ws.
+    await page.getByRole("button", { name: "qemu-arm64", exact: true }).click();
     await page.locator("#root_system_hostname").fill("Not_A_Host!");
-    await page
-      .getByText(/must match pattern/)
-      .first()
-      .waitFor({ timeout: 15_000 });
+    await page.locator("#root_system_hostname__error").waitFor({ timeout: 15_000 });
     expect(problems).toEqual([]);
   }, 60_000);
 });

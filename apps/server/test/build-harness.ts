@@ -13,6 +13,8 @@ import { createDocker, ensureBuilderImage } from "@bbos/builder/docker";
 import { testRedisUrl, uniquePrefix } from "@bbos/test-utils";
 import { pino, type Logger } from "pino";
 
+import type { ServerOptions } from "../src/server.ts";
+
 import {
   graphql,
   startTestServer,
@@ -62,6 +64,8 @@ export interface BuildInstallationOptions {
   limits?: { cpus: number; memoryBytes: number };
   /** Where the server and the worker log. @defaultValue nowhere */
   logs?: { server: Logger; worker: Logger };
+  /** More server options, e.g. the web app to serve and how people sign in. */
+  server?: Pick<ServerOptions, "webDist" | "auth">;
 }
 
 /** Starts a test installation: an API server and a worker sharing one database and prefix. */
@@ -78,6 +82,7 @@ export async function startBuildInstallation(
     redisPrefix: prefix,
     builds,
     ...(options.logs ? { log: options.logs.server } : {}),
+    ...options.server,
   });
   const workRoot = await mkdtemp(join(tmpdir(), "bbos-work-"));
   const builder = await startBuilder({

@@ -117,4 +117,50 @@ const slowRecipe: Recipe = {
   }),
 };
 
-export const testRecipes: readonly Recipe[] = [shellRecipe, sleepRecipe, slowRecipe];
+/** How many lines the ticker recipe prints, 100 a step, in steps 0.4 s apart. */
+export const TICKER_LINES = 3000;
+
+/** Prints numbered lines for about 12 s, then writes a small image: a log to follow live. */
+const tickerRecipe: Recipe = {
+  id: "ticker-test",
+  version: "1",
+  title: "Ticker test recipe",
+  stages: [
+    { id: "tick", title: "Tick", weight: 3 },
+    { id: "image", title: "Image", weight: 1 },
+  ],
+  supports: () => ({ ok: true }),
+  plan: () => ({
+    steps: [
+      {
+        stage: "tick",
+        network: "none",
+        capabilities: [],
+        cache: false,
+        env: {},
+        script: [
+          `for step in $(seq 1 ${TICKER_LINES / 100}); do`,
+          '  for i in $(seq 1 100); do echo "tick $(( (step - 1) * 100 + i ))"; done',
+          // Below 1 until the image stage: the last share is the image's.
+          `  printf '::progress 0.%03d\\n' $(( step * 1000 / ${TICKER_LINES / 100 + 1} ))`,
+          "  sleep 0.4",
+          "done",
+        ].join("\n"),
+      },
+      {
+        stage: "image",
+        network: "none",
+        capabilities: [],
+        cache: false,
+        env: {},
+        script: "head -c 1048576 /dev/urandom > out/ticker.img",
+      },
+    ],
+    files: [],
+    image: { path: "ticker.img", name: "ticker.img", contentType: "application/octet-stream" },
+    manifest: null,
+    packageSet: null,
+  }),
+};
+
+export const testRecipes: readonly Recipe[] = [shellRecipe, sleepRecipe, slowRecipe, tickerRecipe];

@@ -3,14 +3,13 @@ import { useState } from "react";
 
 import { AuthGate } from "./features/auth/auth-gate";
 import { UserMenu } from "./features/auth/user-menu";
+import { Toasts } from "./features/shell/toasts";
 import { StatusBar } from "./features/status/status-bar";
-import { useLayoutStore } from "./features/workspace/layout-store";
 import { Workspace } from "./features/workspace/workspace";
 import { createQueryClient } from "./lib/query-client";
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
-  const resetLayout = useLayoutStore((state) => state.resetLayout);
 
   return (
     <QueryClientProvider client={queryClient}>
@@ -19,9 +18,6 @@ export function App() {
           <header className="app-header">
             <h1 className="app-header__title">BBOS</h1>
             <div className="app-header__actions">
-              <button type="button" onClick={resetLayout}>
-                Reset layout
-              </button>
               <UserMenu />
             </div>
           </header>
@@ -29,6 +25,7 @@ export function App() {
             <Workspace />
           </main>
           <StatusBar />
+          <Toasts />
         </div>
       </AuthGate>
     </QueryClientProvider>

@@ -16,11 +16,14 @@ export function parseRequestBody(init: RequestInit | undefined): GraphQLRequestB
  * Stubs the global `fetch` (the browser boundary) so every POST /graphql answers with
  * `reply(query)` as its JSON body and the given status. Returns the mock to inspect calls.
  */
-export function stubGraphQL(reply: (query: string) => unknown, status = 200) {
+export function stubGraphQL(
+  reply: (query: string, variables: Record<string, unknown> | undefined) => unknown,
+  status = 200,
+) {
   const fetchMock = vi.fn((_input: RequestInfo | URL, init?: RequestInit) => {
-    const { query } = parseRequestBody(init);
+    const { query, variables } = parseRequestBody(init);
     return Promise.resolve(
-      new Response(JSON.stringify(reply(query)), {
+      new Response(JSON.stringify(reply(query, variables)), {
         status,
         headers: { "content-type": "application/json" },
       }),

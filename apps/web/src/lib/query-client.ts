@@ -1,6 +1,7 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 
 import { GraphQLRequestError } from "./graphql";
+import { useToastStore } from "./toast-store";
 
 export function createQueryClient(): QueryClient {
   // A 401 means the session ended (signed out elsewhere, expired): asking who is signed in
@@ -12,7 +13,14 @@ export function createQueryClient(): QueryClient {
   };
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError }),
-    mutationCache: new MutationCache({ onError }),
+    mutationCache: new MutationCache({
+      // Every failed action says why, in the server's words, unless its form shows the error.
+      onError: (error, _variables, _context, mutation) => {
+        onError(error);
+        if (mutation.meta?.["toast"] !== false)
+          useToastStore.getState().show("error", error.message);
+      },
+    }),
     defaultOptions: {
       // Board content is co-edited through Yjs, not refetched; queries here are lists and status.
       queries: { staleTime: 30_000, retry: 1 },

@@ -1,7 +1,10 @@
 import Form, { getDefaultRegistry } from "@rjsf/core";
 import {
   createSchemaUtils,
+  type ErrorSchema,
   type FieldTemplateProps,
+  type IconButtonProps,
+  type ObjectFieldTemplateProps,
   type RJSFSchema,
   type UiSchema,
 } from "@rjsf/utils";
@@ -9,6 +12,8 @@ import { customizeValidator } from "@rjsf/validator-ajv8";
 import Ajv2020 from "ajv/dist/2020.js";
 import { createContext, useContext, useMemo, type CSSProperties } from "react";
 
+import { CatalogueBoardWidget, ChosenBoardContext, KernelBranchWidget } from "./catalogue-widgets";
+import { pruneEmptyOptionalSections } from "./optional-sections";
 import { SecretField, SecretFieldBoardContext } from "./secret-field";
 
 /** Board-config schemas are JSON Schema draft 2020-12; RJSF's default Ajv speaks draft-07. */
@@ -36,15 +41,18 @@ export interface BoardConfigFormProps {
   onBlurField?: (id: string) => void;
   /** Fields others are editing, by field id: outlined in the first editor's colour. */
   fieldEditors?: ReadonlyMap<string, readonly FieldEditor[]>;
+  /** The server's verdict on the stored config, as messages beside their fields. */
+  serverErrors?: ErrorSchema;
 }
 
 const NO_EDITORS: ReadonlyMap<string, readonly FieldEditor[]> = new Map();
 const FieldEditorsContext = createContext(NO_EDITORS);
 
 /**
- * The board configuration as a form generated from its JSON Schema, validated as the user
- * types; errors show inline beside each field. Cross-field rules run on the server
- * (`validateConfig`).
+ * The board configuration as a form generated from its JSON Schema. Its errors are the
+ * server's (`serverErrors`: the schema and the cross-field rules, in the server's words, one per
+ * problem), which arrive shortly after each edit; the form does not validate on its own, so
+ * nothing says the same thing twice in two wordings.
  *
  * The form shows `config` with the schema's defaults filled in, computed here the way the form
  * would, so that it has nothing of its own to report: merely showing a config (a board opening,
@@ -61,6 +69,7 @@ export function BoardConfigForm({
   onFocusField,
   onBlurField,
   fieldEditors = NO_EDITORS,
+  serverErrors,
 }: BoardConfigFormProps) {
   const schemaUtils = useMemo(
     () => createSchemaUtils<Record<string, unknown>>(validator, schema),
@@ -74,33 +83,109 @@ export function BoardConfigForm({
       >,
     [schemaUtils, config],
   );
+  const formUiSchema = useMemo(() => withCatalogueWidgets(uiSchema), [uiSchema]);
+  const chosenBoard = typeof config["board"] === "string" ? config["board"] : undefined;
   return (
     <FieldEditorsContext value={fieldEditors}>
       <SecretFieldBoardContext value={boardId}>
-        <Form
-          schema={schema}
-          uiSchema={{ ...uiSchema, "ui:submitButtonOptions": { norender: true } }}
-          formData={formData}
-          validator={validator}
-          liveValidate
-          showErrorList={false}
-          noHtml5Validate
-          disabled={disabled}
-          templates={{ FieldTemplate: PresenceFieldTemplate }}
-          fields={{ secret: SecretField }}
-          onChange={(event) => onChange((event.formData ?? {}) as Record<string, unknown>)}
-          onFocus={(id) => onFocusField?.(id)}
-          onBlur={(id) => onBlurField?.(id)}
-        />
+        <ChosenBoardContext value={chosenBoard}>
+          <Form
+            schema={schema}
+            uiSchema={formUiSchema}
+            formData={formData}
+            validator={validator}
+            showErrorList={false}
+            extraErrors={serverErrors}
+            noHtml5Validate
+            disabled={disabled}
+            templates={TEMPLATES}
+            fields={{ secret: SecretField }}
+            widgets={WIDGETS}
+            onChange={(event) =>
+              onChange(
+                pruneEmptyOptionalSections(
+                  (event.formData ?? {}) as Record<string, unknown>,
+                  schema,
+                ),
+              )
+            }
+            onFocus={(id) => onFocusField?.(id)}
+            onBlur={(id) => onBlurField?.(id)}
+          />
+        </ChosenBoardContext>
       </SecretFieldBoardContext>
     </FieldEditorsContext>
   );
 }
 
-const DefaultFieldTemplate = getDefaultRegistry().templates.FieldTemplate;
+const WIDGETS = { catalogueBoard: CatalogueBoardWidget, kernelBranch: KernelBranchWidget };
 
-/** RJSF's field template, outlined with the editors' login when others are editing the field. */
-function PresenceFieldTemplate(props: FieldTemplateProps) {
+/** The schema's uiSchema, with the catalogue's choices for the board and its kernel branch. */
+function withCatalogueWidgets(uiSchema: UiSchema): UiSchema {
+  const os = (uiSchema["os"] ?? {}) as UiSchema;
+  return {
+    ...uiSchema,
+    "ui:submitButtonOptions": { norender: true },
+    board: { ...(uiSchema["board"] as UiSchema | undefined), "ui:widget": "catalogueBoard" },
+    os: {
+      ...os,
+      branch: { ...(os["branch"] as UiSchema | undefined), "ui:widget": "kernelBranch" },
+    },
+  };
+}
+
+const defaultTemplates = getDefaultRegistry().templates;
+const DefaultFieldTemplate = defaultTemplates.FieldTemplate;
+
+/** Array buttons with words: RJSF's default ones are icons from a font this app does not load. */
+function textButton(label: string, className: string) {
+  function TextButton({ onClick, disabled, title }: IconButtonProps) {
+    return (
+      <button
+        type="button"
+        className={`array-button ${className}`}
+        onClick={onClick}
+        disabled={disabled}
+        title={title}
+      >
+        {label}
+      </button>
+    );
+  }
+  return TextButton;
+}
+
+const DefaultObjectFieldTemplate = defaultTemplates.ObjectFieldTemplate;
+
+/**
+ * Sections as RJSF draws them, except the whole config's: the panel header names the board, and
+ * the schema's own title and description speak to API users, not to the form's.
+ */
+function SectionTemplate(props: ObjectFieldTemplateProps) {
+  if (props.fieldPathId.$id !== "root") return <DefaultObjectFieldTemplate {...props} />;
+  return <DefaultObjectFieldTemplate {...props} title="" description={undefined} />;
+}
+
+const TEMPLATES = {
+  FieldTemplate: PresenceFieldTemplate,
+  ObjectFieldTemplate: SectionTemplate,
+  ButtonTemplates: {
+    ...defaultTemplates.ButtonTemplates,
+    AddButton: textButton("Add", "array-button--add"),
+    RemoveButton: textButton("Remove", "array-button--remove"),
+    MoveUpButton: textButton("Move up", "array-button--move"),
+    MoveDownButton: textButton("Move down", "array-button--move"),
+    CopyButton: textButton("Copy", "array-button--move"),
+  },
+};
+
+/**
+ * RJSF's field template with one help text per field (the uiSchema's help, written for the form;
+ * the schema's description only where there is none), outlined with the editors' login when
+ * others are editing the field.
+ */
+function PresenceFieldTemplate(fieldProps: FieldTemplateProps) {
+  const props = fieldProps.rawHelp ? { ...fieldProps, description: undefined } : fieldProps;
   const editors = useContext(FieldEditorsContext).get(props.id);
   const [first] = editors ?? [];
   if (props.hidden || !editors || !first) return <DefaultFieldTemplate {...props} />;

@@ -91,12 +91,33 @@ describe("BoardPanel", () => {
     expect(input.value).toBe("bench-07");
   });
 
-  it("keeps the form's validation: an invalid hostname shows its error inline", async () => {
-    const { provider } = openBoard();
+  it("shows the server's verdict inline, and allows Save version only when it is valid", async () => {
+    const message = "Host name: use lower-case letters, digits and hyphens.";
+    const { provider } = openBoard(v1, (query) =>
+      query.includes("query BoardValidation")
+        ? {
+            data: {
+              board: {
+                id: "b1",
+                validation: {
+                  valid: false,
+                  omittedIssueCount: 0,
+                  issues: [
+                    { path: "/system/hostname", code: "PATTERN", message, severity: "ERROR" },
+                  ],
+                },
+              },
+            },
+          }
+        : { data: { recipes: [{ id: "debian", title: "Debian" }] } },
+    );
     receiveFromServer(provider(), serverDoc(typical));
     connectAndSync(provider());
-    fireEvent.change(await hostnameInput(), { target: { value: "Not_A_Host!" } });
-    expect(await screen.findByText(/must match pattern/)).toBeTruthy();
+    await hostnameInput();
+    expect(await screen.findByText(message)).toBeTruthy();
+    expect(screen.getByRole<HTMLButtonElement>("button", { name: "Save version" }).disabled).toBe(
+      true,
+    );
   });
 
   it("publishes the focused field as a JSON Pointer, and clears it on blur", async () => {
@@ -165,8 +186,12 @@ describe("BoardPanel", () => {
     expect(provider().awareness.getLocalState()).toMatchObject({ field: "/network/wifi/psk" });
     fireEvent.change(input, { target: { value: "correct horse battery" } });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
-    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(2));
-    expect(parseRequestBody(fetchMock.mock.calls[1]?.[1]).variables).toEqual({
+    const setSecretCalls = () =>
+      fetchMock.mock.calls
+        .map(([, init]) => parseRequestBody(init))
+        .filter((body) => body.query.includes("mutation SetSecret"));
+    await waitFor(() => expect(setSecretCalls()).toHaveLength(1));
+    expect(setSecretCalls()[0]?.variables).toEqual({
       input: { boardId: "b1", field: "/network/wifi/psk", value: "correct horse battery" },
     });
     // The client wrote nothing into the document: the reference is the server's to write.

@@ -1,12 +1,17 @@
 import type { RJSFSchema } from "@rjsf/utils";
 import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef } from "react";
+
+import { useBoardValidation } from "../validation/board-validation";
+import { issuesToErrorSchema } from "../validation/issue-errors";
+import { BoardActions } from "./board-actions";
 
 import { BoardConfigForm } from "./board-config-form";
 import { BoardPresence } from "./board-presence";
 import { boardSchemaQueryOptions } from "./board-schema-operations";
 import { useBoardSelectionStore, type SelectedBoard } from "./board-selection-store";
 import { editorsByField, useCollaborators } from "./collaborators";
+import { focusFieldIn, useFieldFocusStore } from "./field-focus-store";
 import { fieldIdToPointer, pointerToFieldId } from "./field-pointer";
 import {
   useBoardDocument,
@@ -26,7 +31,7 @@ export function BoardPanel({ createProvider }: BoardPanelProps = {}) {
   if (!selected) {
     return (
       <section className="panel panel--centered" aria-label="Board">
-        <p className="muted">Select a board in Projects to start editing.</p>
+        <p className="muted">Open a board from the Explorer to start editing.</p>
       </section>
     );
   }
@@ -52,6 +57,17 @@ function BoardEditor({
     () => editorsByField(collaborators, pointerToFieldId),
     [collaborators],
   );
+  const verdict = useBoardValidation(board.boardId);
+  const serverErrors = useMemo(
+    () => issuesToErrorSchema(verdict.data?.issues ?? []),
+    [verdict.data],
+  );
+  const formArea = useRef<HTMLDivElement>(null);
+  const focusRequest = useFieldFocusStore((state) => state.request);
+  useEffect(() => {
+    // After the tab is shown: the Validation panel asked for this field.
+    if (focusRequest && formArea.current) focusFieldIn(formArea.current, focusRequest.pointer);
+  }, [focusRequest]);
 
   return (
     <>
@@ -67,35 +83,45 @@ function BoardEditor({
           <BoardPresence collaborators={collaborators} />
         </header>
         {shared.loaded && <ConnectionLine shared={shared} />}
+        <BoardActions
+          boardId={board.boardId}
+          valid={verdict.data?.valid ?? null}
+          readOnly={shared.readOnlyReason !== null || !shared.loaded}
+          configRecipe={configRecipeOf(shared.config)}
+          history={shared}
+        />
         {shared.readOnlyReason !== null && (
           <p className="board-readonly" role="note">
             {capitalise(shared.readOnlyReason)}
           </p>
         )}
       </div>
-      {schema.isPending ? (
-        <p className="muted">Loading form…</p>
-      ) : schema.isError ? (
-        <p role="alert">Could not load the form: {schema.error.message}</p>
-      ) : !shared.loaded ? (
-        // Until the first sync the document is blank: a form on it would show (and could
-        // write) defaults instead of the board.
-        <p className="muted" role="status">
-          {connectionLabel(shared).label}
-        </p>
-      ) : (
-        <BoardConfigForm
-          boardId={board.boardId}
-          schema={schema.data.jsonSchema}
-          uiSchema={schema.data.uiSchema}
-          config={shared.config}
-          onChange={shared.change}
-          disabled={shared.readOnlyReason !== null}
-          onFocusField={(id) => setFocusedField(shared, schema.data.jsonSchema, id)}
-          onBlurField={() => shared.awareness?.setLocalStateField("field", null)}
-          fieldEditors={fieldEditors}
-        />
-      )}
+      <div ref={formArea}>
+        {schema.isPending ? (
+          <p className="muted">Loading form…</p>
+        ) : schema.isError ? (
+          <p role="alert">Could not load the form: {schema.error.message}</p>
+        ) : !shared.loaded ? (
+          // Until the first sync the document is blank: a form on it would show (and could
+          // write) defaults instead of the board.
+          <p className="muted" role="status">
+            {connectionLabel(shared).label}
+          </p>
+        ) : (
+          <BoardConfigForm
+            boardId={board.boardId}
+            schema={schema.data.jsonSchema}
+            uiSchema={schema.data.uiSchema}
+            config={shared.config}
+            onChange={shared.change}
+            disabled={shared.readOnlyReason !== null}
+            onFocusField={(id) => setFocusedField(shared, schema.data.jsonSchema, id)}
+            onBlurField={() => shared.awareness?.setLocalStateField("field", null)}
+            fieldEditors={fieldEditors}
+            serverErrors={serverErrors}
+          />
+        )}
+      </div>
     </>
   );
 }
@@ -128,6 +154,13 @@ export function connectionLabel(
     return { label: shared.loaded ? "Offline (edits kept)" : "Offline", tone: "bad" };
   }
   return { label: shared.loaded ? "Reconnecting…" : "Connecting…", tone: "busy" };
+}
+
+function configRecipeOf(config: BoardDocument["config"]): string | undefined {
+  const build = config["build"];
+  if (typeof build !== "object" || build === null || Array.isArray(build)) return undefined;
+  const recipe = build["recipe"];
+  return typeof recipe === "string" ? recipe : undefined;
 }
 
 function capitalise(text: string): string {

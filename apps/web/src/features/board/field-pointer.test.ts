@@ -1,11 +1,11 @@
 import type { UiSchema } from "@rjsf/utils";
-import { render } from "@testing-library/react";
 import { createElement } from "react";
 import { describe, expect, it } from "vitest";
 
 import { boardConfigSchemas } from "@bbos/schemas";
 import typical from "@bbos/schemas/examples/typical.json" with { type: "json" };
 
+import { EMPTY_CATALOGUE, renderWithQuery } from "../../../test/render-with-query";
 import { BoardConfigForm } from "./board-config-form";
 import { fieldIdToPointer, pointerToFieldId } from "./field-pointer";
 
@@ -81,7 +81,7 @@ describe("pointerToFieldId", () => {
 
 describe("ids of the real form", () => {
   it("map to pointers and back for every input the typical config renders", () => {
-    const { container } = render(
+    const { container } = renderWithQuery(
       createElement(BoardConfigForm, {
         boardId: "b1",
         schema,
@@ -89,6 +89,7 @@ describe("ids of the real form", () => {
         config: typical,
         onChange: () => undefined,
       }),
+      { seed: [EMPTY_CATALOGUE] },
     );
     const ids = [...container.querySelectorAll("input[id], select[id], textarea[id]")]
       .map((element) => element.id)

@@ -1,11 +1,10 @@
 import type { UiSchema } from "@rjsf/utils";
-import { QueryClientProvider } from "@tanstack/react-query";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import { boardConfigSchemas } from "@bbos/schemas";
 
-import { renderWithQuery } from "../../../test/render-with-query";
+import { EMPTY_CATALOGUE, renderWithQuery } from "../../../test/render-with-query";
 import { parseRequestBody, stubGraphQL } from "../../../test/stub-graphql";
 import { BoardConfigForm } from "./board-config-form";
 
@@ -37,11 +36,8 @@ function renderForm(config: Record<string, unknown>, { disabled = false } = {}) 
       disabled={disabled}
     />
   );
-  const view = renderWithQuery(form(config));
-  const show = (next: Record<string, unknown>) =>
-    view.rerender(
-      <QueryClientProvider client={view.queryClient}>{form(next)}</QueryClientProvider>,
-    );
+  const view = renderWithQuery(form(config), { seed: [EMPTY_CATALOGUE] });
+  const show = (next: Record<string, unknown>) => view.rerender(form(next));
   return { ...view, onChange, show };
 }
 

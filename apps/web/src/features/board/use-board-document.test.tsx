@@ -35,6 +35,35 @@ describe("useBoardDocument", () => {
     expect(result.current.awareness).toBe(providers.last().awareness);
   });
 
+  it("undoes and redoes only the user's own edits, leaving a remote edit in place", () => {
+    const providers = offlineProviders();
+    const { result } = renderHook(() => useBoardDocument("board-1", providers.create));
+    const server = serverDoc(typical);
+    receiveFromServer(providers.last(), server);
+    connectAndSync(providers.last());
+    expect(result.current.canUndo).toBe(false);
+
+    const mine = structuredClone(typical) as Record<string, unknown> & typeof typical;
+    mine.system.hostname = "mine";
+    act(() => result.current.change(mine));
+    (configRoot(server).get("kernel") as Y.Map<unknown>).set("cmdline", "theirs");
+    receiveFromServer(providers.last(), server);
+    expect(result.current.canUndo).toBe(true);
+
+    act(() => result.current.undo());
+    expect(result.current.config).toMatchObject({
+      system: { hostname: typical.system.hostname },
+      kernel: { cmdline: "theirs" },
+    });
+    expect(result.current).toMatchObject({ canUndo: false, canRedo: true });
+
+    act(() => result.current.redo());
+    expect(result.current.config).toMatchObject({
+      system: { hostname: "mine" },
+      kernel: { cmdline: "theirs" },
+    });
+  });
+
   it("shows remote changes as they arrive", () => {
     const providers = offlineProviders();
     const { result } = renderHook(() => useBoardDocument("board-1", providers.create));

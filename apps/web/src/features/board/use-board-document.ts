@@ -4,7 +4,7 @@ import { useMemo, useSyncExternalStore } from "react";
 import { messageAuth, messageSync, WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 
-import { readConfig, setConfig } from "@bbos/collab";
+import { configRoot, readConfig, setConfig } from "@bbos/collab";
 
 /** A board config as plain JSON, as `readConfig` returns it. */
 export type BoardConfig = ReturnType<typeof readConfig>;
@@ -40,6 +40,12 @@ export interface BoardDocument {
    * the differences. Ignored until the document is loaded, and while it is read-only.
    */
   change: (next: Record<string, unknown>) => void;
+  /** Whether this user has an edit of their own to undo, or an undone one to redo. */
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Undoes (redoes) this user's own last edit; others' edits are never touched. */
+  undo: () => void;
+  redo: () => void;
 }
 
 /** Opens the sync connection of `boardId` for `doc`; tests pass one that never dials. */
@@ -58,6 +64,9 @@ const FORM_ORIGIN = "board-form";
 
 const ignoreChange = () => undefined;
 
+/** Edits closer together than this undo as one step (typing a word is one step). */
+const UNDO_CAPTURE_MS = 600;
+
 const NOT_OPEN: BoardDocument = {
   config: {},
   status: "connecting",
@@ -68,6 +77,10 @@ const NOT_OPEN: BoardDocument = {
   closedReason: null,
   awareness: null,
   change: ignoreChange,
+  canUndo: false,
+  canRedo: false,
+  undo: ignoreChange,
+  redo: ignoreChange,
 };
 
 /**
@@ -139,14 +152,27 @@ function open(
     return "connecting";
   };
 
+  // Tracks only the form's own transactions: remote edits and restores are not this user's.
+  const undoManager = new Y.UndoManager(configRoot(doc), {
+    trackedOrigins: new Set([FORM_ORIGIN]),
+    captureTimeout: UNDO_CAPTURE_MS,
+  });
+  const editable = () => current().loaded && current().readOnlyReason === null;
+  const onUndoStack = () =>
+    publish({ canUndo: undoManager.canUndo(), canRedo: undoManager.canRedo() });
+
   publish({
     config: readConfig(doc),
     status: status(),
     awareness: provider.awareness,
     change: (next) => {
-      const { loaded, readOnlyReason } = current();
-      if (!loaded || readOnlyReason !== null) return;
-      setConfig(doc, toJsonConfig(next), FORM_ORIGIN);
+      if (editable()) setConfig(doc, toJsonConfig(next), FORM_ORIGIN);
+    },
+    undo: () => {
+      if (editable()) undoManager.undo();
+    },
+    redo: () => {
+      if (editable()) undoManager.redo();
     },
   });
 
@@ -209,6 +235,9 @@ function open(
   };
 
   doc.on("update", onUpdate);
+  undoManager.on("stack-item-added", onUndoStack);
+  undoManager.on("stack-item-popped", onUndoStack);
+  undoManager.on("stack-cleared", onUndoStack);
   provider.on("status", onStatus);
   provider.on("connection-close", onConnectionClose);
   provider.on("closed", onClosed);
@@ -220,6 +249,7 @@ function open(
     window.removeEventListener("online", onBrowserOnline);
     window.removeEventListener("offline", onBrowserOffline);
     doc.off("update", onUpdate);
+    undoManager.destroy();
     // Tells the others this client left, closes the socket and the BroadcastChannel.
     provider.destroy();
     // Also ends the awareness (its renewal timer listens for the document's destroy).

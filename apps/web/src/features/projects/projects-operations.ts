@@ -26,7 +26,7 @@ const PROJECTS_QUERY = graphql(`
   }
 `);
 
-/** A project with its boards, as the projects panel shows them. */
+/** A project with its boards, as the Explorer shows them. */
 export type ProjectSummary = ReturnType<typeof toProjectSummaries>[number];
 
 function toProjectSummaries(data: ProjectsQuery) {

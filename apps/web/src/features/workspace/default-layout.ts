@@ -1,65 +1,84 @@
-import type { IJsonModel } from "flexlayout-react";
+import type { IJsonModel, IJsonTabNode } from "flexlayout-react";
 
-/** The `component` names the workspace factory knows how to render. */
-export type WorkspaceComponent = "projects" | "board" | "build-log";
+import { PANELS, type PanelId } from "./panels";
+
+/** Below this width the Explorer starts folded into its border, leaving the editor the screen. */
+const NARROW_VIEWPORT_PX = 720;
+
+function tab(id: PanelId): IJsonTabNode {
+  return { type: "tab", id, name: PANELS[id], component: id };
+}
 
 /**
- * Projects docked left, the board editor in the middle, the build log docked at the bottom.
- * Tab ids are stable so persisted layouts keep pointing at the same panels.
+ * The Explorer docked left; the config editor above the builds, with validation, versions and
+ * activity beside them. Tab ids are stable, so saved layouts keep pointing at the same panels.
  */
-export function createDefaultLayout(): IJsonModel {
+export function createDefaultLayout(viewportWidth = globalThis.innerWidth): IJsonModel {
+  const narrow = viewportWidth < NARROW_VIEWPORT_PX;
   return {
     global: {
-      tabEnableClose: false,
+      tabEnableClose: true,
       tabEnableRename: false,
       tabSetEnableMaximize: true,
+      tabSetMinWidth: 160,
+      tabSetMinHeight: 80,
     },
     borders: [
       {
         type: "border",
         location: "left",
         size: 280,
-        selected: 0,
-        children: [
-          {
-            type: "tab",
-            id: "projects",
-            name: "Projects",
-            component: "projects" satisfies WorkspaceComponent,
-          },
-        ],
-      },
-      {
-        type: "border",
-        location: "bottom",
-        size: 220,
-        selected: 0,
-        children: [
-          {
-            type: "tab",
-            id: "build-log",
-            name: "Build log",
-            component: "build-log" satisfies WorkspaceComponent,
-          },
-        ],
+        // -1: folded; the border's button opens it.
+        selected: narrow ? -1 : 0,
+        children: [{ ...tab("explorer"), enableClose: false }],
       },
     ],
-    layout: {
-      type: "row",
-      children: [
+    layout: narrow
+      ? // One tabset: on a phone every panel gets the whole width.
         {
-          type: "tabset",
-          id: "main",
+          type: "row",
           children: [
             {
-              type: "tab",
-              id: "board",
-              name: "Board",
-              component: "board" satisfies WorkspaceComponent,
+              type: "tabset",
+              id: "main",
+              children: (
+                [
+                  "board",
+                  "validation",
+                  "versions",
+                  "builds",
+                  "build",
+                  "artifacts",
+                  "activity",
+                ] as const
+              ).map(tab),
+            },
+          ],
+        }
+      : {
+          type: "row",
+          children: [
+            {
+              // A row inside a row runs the other way: the editor above the builds.
+              type: "row",
+              weight: 65,
+              children: [
+                { type: "tabset", id: "main", weight: 62, children: [tab("board")] },
+                {
+                  type: "tabset",
+                  id: "bottom",
+                  weight: 38,
+                  children: [tab("builds"), tab("build"), tab("artifacts")],
+                },
+              ],
+            },
+            {
+              type: "tabset",
+              id: "side",
+              weight: 35,
+              children: [tab("validation"), tab("versions"), tab("activity")],
             },
           ],
         },
-      ],
-    },
   };
 }

@@ -1,18 +1,32 @@
-import { act, screen } from "@testing-library/react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { act, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { renderWithQuery } from "../../../test/render-with-query";
 import { projectsData, stubGraphQL } from "../../../test/stub-graphql";
+import { useBuildSelectionStore } from "../builds/build-selection-store";
 import { createDefaultLayout } from "./default-layout";
-import { LAYOUT_STORAGE_KEY, useLayoutStore } from "./layout-store";
+import { LAYOUT_STORAGE_KEY, loadLayoutOf, useLayoutStore } from "./layout-store";
 import { Workspace } from "./workspace";
 
+beforeEach(() => {
+  useLayoutStore.setState({ owner: null, layoutJson: createDefaultLayout() });
+});
 afterEach(() => {
-  useLayoutStore.getState().resetLayout();
+  useBuildSelectionStore.getState().clear();
 });
 
 function stubEmptyApi() {
   stubGraphQL(() => ({ data: projectsData([]) }));
+}
+
+/** Renders the workspace for `login`, as the signed-in session says. */
+function renderWorkspace(login = "alice") {
+  const result = renderWithQuery(<Workspace />);
+  result.queryClient.setQueryData(["session"], {
+    user: { id: "u1", login, name: null, avatarUrl: null },
+    signIn: "dev",
+  });
+  return result;
 }
 
 /**
@@ -36,74 +50,109 @@ function fakeLayoutSize() {
   );
 }
 
+const tabNames = () =>
+  Array.from(
+    document.querySelectorAll(
+      ".flexlayout__tab_button_content, .flexlayout__border_button_content",
+    ),
+    (element) => element.textContent,
+  );
+
 describe("Workspace", () => {
-  it("renders the Projects, Board and Build log tabs", async () => {
+  it("renders every panel's tab, and the open panels' content", async () => {
     stubEmptyApi();
     fakeLayoutSize();
 
-    renderWithQuery(<Workspace />);
+    renderWorkspace();
 
-    const tabNames = Array.from(
-      document.querySelectorAll(
-        ".flexlayout__tab_button_content, .flexlayout__border_button_content",
-      ),
-      (element) => element.textContent,
-    );
-    expect(tabNames).toEqual(expect.arrayContaining(["Projects", "Board", "Build log"]));
-    // The open panels render their content, including the Projects query's empty state.
     expect(await screen.findByText("No projects yet.")).toBeTruthy();
-    expect(screen.getByText("Select a board in Projects to start editing.")).toBeTruthy();
-    expect(screen.getByText("No build running.")).toBeTruthy();
+    expect(tabNames()).toEqual(
+      expect.arrayContaining([
+        "Explorer",
+        "Config editor",
+        "Validation",
+        "Versions",
+        "Builds",
+        "Build detail",
+        "Artifacts",
+        "Activity",
+      ]),
+    );
+    expect(
+      await screen.findByText("Open a board from the Explorer to start editing."),
+    ).toBeTruthy();
   });
 
-  it("falls back to the default layout when the saved one is unusable", () => {
+  it("puts every panel in one tabset on a phone", () => {
+    const layout = createDefaultLayout(390);
+    expect(layout.layout.children).toHaveLength(1);
+    expect(layout.borders?.[0]?.selected).toBe(-1);
+  });
+
+  it("falls back to the default layout when the saved one is unusable", async () => {
     stubEmptyApi();
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    useLayoutStore.setState({
-      layoutJson: { layout: { type: "row", children: [{ type: "nonsense" }] } },
-    });
+    localStorage.setItem(
+      `${LAYOUT_STORAGE_KEY}.alice`,
+      JSON.stringify({
+        state: { layoutJson: { layout: { type: "row", children: [{ type: "nonsense" }] } } },
+        version: 2,
+      }),
+    );
 
-    renderWithQuery(<Workspace />);
+    renderWorkspace();
 
+    await screen.findByRole("toolbar", { name: "Workspace" });
     expect(warn).toHaveBeenCalledWith("Ignoring the saved workspace layout", expect.anything());
-    expect(document.querySelectorAll(".flexlayout__border_button_content")).toHaveLength(2);
+    expect(tabNames()).toContain("Explorer");
   });
 
-  it("restores the default layout on reset", () => {
+  it("restores the default layout on reset, and reopens a closed panel from the menu", async () => {
     stubEmptyApi();
+    await loadLayoutOf("alice");
     const saved = createDefaultLayout();
-    saved.borders = saved.borders?.filter((border) => border.location === "left");
+    saved.borders = [];
     useLayoutStore.getState().saveLayout(saved);
-    const borderTabs = () =>
+
+    renderWorkspace();
+    await screen.findByRole("toolbar", { name: "Workspace" });
+    expect(tabNames()).not.toContain("Explorer");
+
+    act(() => screen.getByRole("button", { name: "Reset layout" }).click());
+    await waitFor(() => expect(tabNames()).toContain("Explorer"));
+  });
+
+  it("shows the build detail when a build is chosen", async () => {
+    stubEmptyApi();
+    renderWorkspace();
+    await screen.findByRole("toolbar", { name: "Workspace" });
+    const selected = () =>
       Array.from(
-        document.querySelectorAll(".flexlayout__border_button_content"),
-        (e) => e.textContent,
+        document.querySelectorAll(
+          ".flexlayout__tab_button--selected .flexlayout__tab_button_content",
+        ),
+        (element) => element.textContent,
       );
-
-    renderWithQuery(<Workspace />);
-    expect(borderTabs()).toEqual(["Projects"]);
-
-    act(() => useLayoutStore.getState().resetLayout());
-    expect(borderTabs()).toEqual(["Projects", "Build log"]);
+    expect(selected()).not.toContain("Build detail");
+    act(() => useBuildSelectionStore.getState().selectBuild("build-1"));
+    await waitFor(() => expect(selected()).toContain("Build detail"));
   });
 });
 
 describe("useLayoutStore", () => {
-  it("persists saved layouts to localStorage and resets to the default", () => {
-    const initial = useLayoutStore.getState();
-    const moved = { ...initial.layoutJson, borders: [] };
-
-    initial.saveLayout(moved);
-
-    const stored = JSON.parse(localStorage.getItem(LAYOUT_STORAGE_KEY) ?? "null") as {
+  it("keeps each user's layout apart", async () => {
+    await loadLayoutOf("alice");
+    const moved = { ...createDefaultLayout(), borders: [] };
+    useLayoutStore.getState().saveLayout(moved);
+    const stored = JSON.parse(localStorage.getItem(`${LAYOUT_STORAGE_KEY}.alice`) ?? "null") as {
       state: { layoutJson: unknown; revision?: number };
     };
     expect(stored.state.layoutJson).toEqual(moved);
     expect(stored.state.revision).toBeUndefined();
 
-    useLayoutStore.getState().resetLayout();
-
-    expect(useLayoutStore.getState().layoutJson.borders).toHaveLength(2);
-    expect(useLayoutStore.getState().revision).toBe(initial.revision + 1);
+    await loadLayoutOf("bob");
+    expect(useLayoutStore.getState().layoutJson.borders).toHaveLength(1);
+    await loadLayoutOf("alice");
+    expect(useLayoutStore.getState().layoutJson.borders).toHaveLength(0);
   });
 });

@@ -1,0 +1,305 @@
+import {
+  queryOptions,
+  useMutation,
+  useQueryClient,
+  type QueryClient,
+  type QueryKey,
+} from "@tanstack/react-query";
+import { useEffect } from "react";
+
+import { graphql } from "../../../generated/graphql";
+import type {
+  BuildDetailFieldsFragment,
+  BuildDetailQuery,
+  BuildListFieldsFragment,
+  BuildStatus,
+  ProjectBuildsQuery,
+} from "../../../generated/graphql/graphql";
+import { graphqlRequest } from "../../lib/graphql";
+import { getLiveClient, type LiveClient } from "../live/live-client";
+import { useBuildSelectionStore } from "./build-selection-store";
+import { isBuildStatus, isEnded } from "./build-status";
+import { subscribeLive } from "./live-subscription";
+
+// The list's fields are a subset of the detail's (the detail spreads them), so a list update
+// can be merged into a cached detail and a detail update into a cached list.
+graphql(`
+  fragment BuildListFields on Build {
+    id
+    status
+    recipe
+    recipeVersion
+    stage
+    progress
+    queuePosition
+    etaSeconds
+    cancelRequested
+    queuedAt
+    startedAt
+    finishedAt
+    version {
+      id
+      number
+    }
+    board {
+      id
+      name
+    }
+    requestedBy {
+      login
+    }
+  }
+`);
+
+graphql(`
+  fragment BuildDetailFields on Build {
+    ...BuildListFields
+    priority
+    attempt
+    errorMessage
+    cacheKey
+    builderImageId
+    reproduceCommand
+    logUrl
+    retryOf {
+      id
+    }
+    artifacts {
+      id
+      kind
+      name
+      size
+      sha256
+      contentType
+      downloadUrl
+    }
+  }
+`);
+
+const PROJECT_BUILDS_QUERY = graphql(`
+  query ProjectBuilds($projectId: ID!, $filter: BuildFilter) {
+    builds(projectId: $projectId, filter: $filter, first: 100) {
+      totalCount
+      edges {
+        node {
+          ...BuildListFields
+        }
+      }
+    }
+  }
+`);
+
+const BUILD_DETAIL_QUERY = graphql(`
+  query BuildDetail($id: ID!) {
+    build(id: $id) {
+      ...BuildDetailFields
+    }
+  }
+`);
+
+const BUILD_RECIPES_QUERY = graphql(`
+  query BuildRecipes {
+    recipes {
+      id
+      version
+      title
+      stages {
+        id
+        title
+        weight
+      }
+    }
+  }
+`);
+
+const CANCEL_BUILD_MUTATION = graphql(`
+  mutation CancelBuild($input: CancelBuildInput!) {
+    cancelBuild(input: $input) {
+      build {
+        id
+      }
+    }
+  }
+`);
+
+const RETRY_BUILD_MUTATION = graphql(`
+  mutation RetryBuild($input: RetryBuildInput!) {
+    retryBuild(input: $input) {
+      build {
+        id
+      }
+    }
+  }
+`);
+
+const BUILDS_UPDATED_SUBSCRIPTION = graphql(`
+  subscription BuildsUpdated($projectId: ID!) {
+    buildsUpdated(projectId: $projectId) {
+      ...BuildListFields
+    }
+  }
+`);
+
+const BUILD_UPDATED_SUBSCRIPTION = graphql(`
+  subscription BuildUpdated($buildId: ID!) {
+    buildUpdated(buildId: $buildId) {
+      ...BuildDetailFields
+    }
+  }
+`);
+
+export type BuildSummary = BuildListFieldsFragment;
+export type BuildDetail = BuildDetailFieldsFragment;
+
+/**
+ * Query keys; everything about builds is under `["builds"]`, which is what starting a build
+ * elsewhere invalidates. A list's last element is its status filter (`null` for all).
+ */
+const buildsKeys = {
+  all: ["builds"] as const,
+  lists: () => [...buildsKeys.all, "list"] as const,
+  projectLists: (projectId: string) => [...buildsKeys.lists(), projectId] as const,
+  list: (projectId: string, status: BuildStatus | null) =>
+    [...buildsKeys.projectLists(projectId), status] as const,
+  details: () => [...buildsKeys.all, "detail"] as const,
+  detail: (buildId: string) => [...buildsKeys.details(), buildId] as const,
+  recipes: () => [...buildsKeys.all, "recipes"] as const,
+};
+
+/** The project's builds, newest first (the server's order), optionally of one status. */
+export function projectBuildsQueryOptions(projectId: string, status: BuildStatus | null) {
+  return queryOptions({
+    queryKey: buildsKeys.list(projectId, status),
+    queryFn: ({ signal }) =>
+      graphqlRequest(
+        PROJECT_BUILDS_QUERY,
+        { projectId, filter: status ? { status: [status] } : null },
+        { signal },
+      ),
+    select: (data) => ({
+      builds: data.builds.edges.map((edge) => edge.node),
+      totalCount: data.builds.totalCount,
+    }),
+  });
+}
+
+export function buildQueryOptions(buildId: string) {
+  return queryOptions({
+    queryKey: buildsKeys.detail(buildId),
+    queryFn: ({ signal }) => graphqlRequest(BUILD_DETAIL_QUERY, { id: buildId }, { signal }),
+    select: (data) => data.build,
+  });
+}
+
+/** The recipes with their stages; they change only when build workers are redeployed. */
+export function buildRecipesQueryOptions() {
+  return queryOptions({
+    queryKey: buildsKeys.recipes(),
+    queryFn: ({ signal }) => graphqlRequest(BUILD_RECIPES_QUERY, undefined, { signal }),
+    select: (data) => data.recipes,
+    staleTime: 5 * 60_000,
+  });
+}
+
+function invalidateBuilds(queryClient: QueryClient) {
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: buildsKeys.lists() }),
+    queryClient.invalidateQueries({ queryKey: buildsKeys.details() }),
+  ]);
+}
+
+export function useCancelBuild() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (buildId: string) => graphqlRequest(CANCEL_BUILD_MUTATION, { input: { buildId } }),
+    onSuccess: () => invalidateBuilds(queryClient),
+  });
+}
+
+/** Starts a new build of an ended build's version and recipe, and opens it. */
+export function useRetryBuild() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (buildId: string) => graphqlRequest(RETRY_BUILD_MUTATION, { input: { buildId } }),
+    onSuccess: ({ retryBuild }) => {
+      useBuildSelectionStore.getState().selectBuild(retryBuild.build.id);
+      return invalidateBuilds(queryClient);
+    },
+  });
+}
+
+/**
+ * Keeps the project's cached build lists and details current from `buildsUpdated`, so the
+ * panels change as workers report instead of by polling.
+ */
+export function useBuildsLive(projectId: string | null, client: LiveClient = getLiveClient()) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!projectId) return;
+    return subscribeLive(client, BUILDS_UPDATED_SUBSCRIPTION, () => ({ projectId }), {
+      onData: ({ buildsUpdated }) => {
+        updateLists(queryClient, buildsKeys.projectLists(projectId), buildsUpdated, true);
+        updateDetail(queryClient, buildsUpdated);
+      },
+      // Whatever changed while the connection was down was never pushed.
+      onResubscribed: () => void invalidateBuilds(queryClient),
+    });
+  }, [client, projectId, queryClient]);
+}
+
+/** Keeps one build's cached detail (and its row in cached lists) current from `buildUpdated`. */
+export function useBuildLive(buildId: string | null, client: LiveClient = getLiveClient()) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!buildId) return;
+    return subscribeLive(client, BUILD_UPDATED_SUBSCRIPTION, () => ({ buildId }), {
+      onData: ({ buildUpdated }) => {
+        queryClient.setQueryData<BuildDetailQuery>(buildsKeys.detail(buildId), {
+          build: buildUpdated,
+        });
+        updateLists(queryClient, buildsKeys.lists(), buildUpdated, false);
+      },
+    });
+  }, [buildId, client, queryClient]);
+}
+
+/**
+ * Replaces `build` in the cached lists under `prefix`. A list refetches when the build enters
+ * or leaves its filter (order and count are the server's), and, with `refetchNew`, when a
+ * build it should show is missing (a new one).
+ */
+function updateLists(
+  queryClient: QueryClient,
+  prefix: QueryKey,
+  build: BuildSummary,
+  refetchNew: boolean,
+) {
+  for (const [key, data] of queryClient.getQueriesData<ProjectBuildsQuery>({
+    queryKey: prefix,
+  })) {
+    if (!data) continue;
+    const filter = key.at(-1);
+    const fits = !isBuildStatus(filter) || filter === build.status;
+    const index = data.builds.edges.findIndex((edge) => edge.node.id === build.id);
+    if (index !== -1 && fits) {
+      const edges = data.builds.edges.with(index, { node: build });
+      queryClient.setQueryData<ProjectBuildsQuery>(key, {
+        ...data,
+        builds: { ...data.builds, edges },
+      });
+    } else if (index !== -1 || (fits && refetchNew)) {
+      void queryClient.invalidateQueries({ queryKey: key, exact: true });
+    }
+  }
+}
+
+/** Merges a list update into the cached detail; an ended build refetches for its artifacts. */
+function updateDetail(queryClient: QueryClient, build: BuildSummary) {
+  const key = buildsKeys.detail(build.id);
+  const cached = queryClient.getQueryData<BuildDetailQuery>(key)?.build;
+  if (!cached) return;
+  queryClient.setQueryData<BuildDetailQuery>(key, { build: { ...cached, ...build } });
+  if (isEnded(build.status) && !isEnded(cached.status)) {
+    void queryClient.invalidateQueries({ queryKey: key, exact: true });
+  }
+}

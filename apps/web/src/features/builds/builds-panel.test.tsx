@@ -1,0 +1,160 @@
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+
+import { parseRequestBody, stubGraphQL } from "../../../test/stub-graphql";
+import { renderWithQuery } from "../../../test/render-with-query";
+import { buildFixture, recipesData } from "./build-fixtures";
+import { useBuildSelectionStore } from "./build-selection-store";
+import { BuildsPanel } from "./builds-panel";
+import { createFakeLiveClient } from "./fake-live-client";
+
+const queued = buildFixture({
+  id: "b-queued",
+  status: "QUEUED",
+  stage: null,
+  progress: 0,
+  queuePosition: 2,
+  etaSeconds: null,
+  startedAt: null,
+  version: { id: "v4", number: 4 },
+});
+const running = buildFixture({ id: "b-running" });
+const succeeded = buildFixture({
+  id: "b-done",
+  status: "SUCCEEDED",
+  stage: "image",
+  progress: 1,
+  etaSeconds: null,
+  startedAt: "2025-03-01T09:00:00.000Z",
+  finishedAt: "2025-03-01T09:04:12.000Z",
+  version: { id: "v2", number: 2 },
+});
+
+function buildsData(nodes: ReturnType<typeof buildFixture>[]) {
+  return { builds: { totalCount: nodes.length, edges: nodes.map((node) => ({ node })) } };
+}
+
+function stubApi(nodes = [queued, running, succeeded]) {
+  return stubGraphQL((query) => {
+    if (query.includes("query ProjectBuilds")) return { data: buildsData(nodes) };
+    if (query.includes("query BuildRecipes")) return { data: recipesData };
+    throw new Error(`unexpected query ${query}`);
+  });
+}
+
+afterEach(() => useBuildSelectionStore.getState().clear());
+
+const rowOf = (text: string) => {
+  const row = screen.getByRole("button", { name: text }).closest("tr");
+  if (!row) throw new Error(`no row for ${text}`);
+  return within(row);
+};
+
+describe("BuildsPanel", () => {
+  it("asks for a project when none is open", () => {
+    renderWithQuery(<BuildsPanel projectId={null} client={createFakeLiveClient().client} />);
+    expect(screen.getByText("Open a board to see its project's builds.")).toBeTruthy();
+  });
+
+  it("says when the project has no builds", async () => {
+    stubApi([]);
+    renderWithQuery(<BuildsPanel projectId="p1" client={createFakeLiveClient().client} />);
+    expect(await screen.findByText("No builds yet.")).toBeTruthy();
+  });
+
+  it("lists statuses in words, queue position, time left, duration and progress", async () => {
+    stubApi();
+    renderWithQuery(<BuildsPanel projectId="p1" client={createFakeLiveClient().client} />);
+
+    await screen.findByRole("button", { name: "rpi4-lab v4" });
+    const queuedRow = rowOf("rpi4-lab v4");
+    expect(queuedRow.getByText("Queued")).toBeTruthy();
+    expect(queuedRow.getByText("Queue position 2")).toBeTruthy();
+
+    const runningRow = rowOf("rpi4-lab v3");
+    expect(runningRow.getByText("Running")).toBeTruthy();
+    expect(runningRow.getByText("about 3 min left")).toBeTruthy();
+    expect(runningRow.getByText("alice", { exact: false })).toBeTruthy();
+    const bar = runningRow.getByRole("progressbar", { name: "Progress of rpi4-lab v3" });
+    expect(bar.getAttribute("aria-valuenow")).toBe("45");
+    expect(await runningRow.findByText("Compile kernel")).toBeTruthy();
+    expect(runningRow.getByText("Debian image")).toBeTruthy();
+
+    const doneRow = rowOf("rpi4-lab v2");
+    expect(doneRow.getByText("Succeeded")).toBeTruthy();
+    expect(doneRow.getByText("Took 4 min 12 s")).toBeTruthy();
+  });
+
+  it("selects a build when its row is clicked", async () => {
+    stubApi();
+    renderWithQuery(<BuildsPanel projectId="p1" client={createFakeLiveClient().client} />);
+
+    fireEvent.click(await screen.findByRole("button", { name: "rpi4-lab v3" }));
+
+    expect(useBuildSelectionStore.getState().selectedBuildId).toBe("b-running");
+    expect(screen.getByRole("button", { name: "rpi4-lab v3" }).getAttribute("aria-pressed")).toBe(
+      "true",
+    );
+  });
+
+  it("filters by status through the API", async () => {
+    const fetchMock = stubApi();
+    renderWithQuery(<BuildsPanel projectId="p1" client={createFakeLiveClient().client} />);
+    await screen.findByRole("button", { name: "rpi4-lab v3" });
+
+    fireEvent.change(screen.getByRole("combobox", { name: "Status" }), {
+      target: { value: "FAILED" },
+    });
+
+    await waitFor(() => {
+      const variables = fetchMock.mock.calls
+        .map(([, init]) => parseRequestBody(init))
+        .filter((body) => body.query.includes("query ProjectBuilds"))
+        .map((body) => body.variables);
+      expect(variables).toContainEqual({ projectId: "p1", filter: { status: ["FAILED"] } });
+    });
+  });
+
+  it("updates a row from buildsUpdated without refetching", async () => {
+    const fetchMock = stubApi();
+    const fake = createFakeLiveClient();
+    renderWithQuery(<BuildsPanel projectId="p1" client={fake.client} />);
+    await screen.findByRole("button", { name: "rpi4-lab v3" });
+    expect(fake.active("BuildsUpdated").payload.variables).toEqual({ projectId: "p1" });
+    const requests = fetchMock.mock.calls.length;
+
+    act(() =>
+      fake.active("BuildsUpdated").sink.next({
+        data: { buildsUpdated: { ...running, progress: 0.8, stage: "rootfs", etaSeconds: 30 } },
+      }),
+    );
+
+    const row = rowOf("rpi4-lab v3");
+    await waitFor(() =>
+      expect(row.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("80"),
+    );
+    expect(row.getByText("Assemble root filesystem")).toBeTruthy();
+    expect(row.getByText("less than a minute left")).toBeTruthy();
+    expect(fetchMock.mock.calls.length).toBe(requests);
+  });
+
+  it("refetches the list when buildsUpdated brings a build it lacks", async () => {
+    const fetchMock = stubApi();
+    const fake = createFakeLiveClient();
+    renderWithQuery(<BuildsPanel projectId="p1" client={fake.client} />);
+    await screen.findByRole("button", { name: "rpi4-lab v3" });
+    const listRequests = () =>
+      fetchMock.mock.calls.filter(([, init]) =>
+        parseRequestBody(init).query.includes("query ProjectBuilds"),
+      ).length;
+    expect(listRequests()).toBe(1);
+
+    act(() =>
+      fake.active("BuildsUpdated").sink.next({
+        data: { buildsUpdated: { ...queued, id: "b-new" } },
+      }),
+    );
+
+    await waitFor(() => expect(listRequests()).toBe(2));
+  });
+});
