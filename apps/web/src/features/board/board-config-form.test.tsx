@@ -155,4 +155,24 @@ describe("BoardConfigForm", () => {
       "edge",
     ]);
   });
+
+  it("folds the advanced sections, and opens one when the server finds an error in it", () => {
+    const props = { boardId: "b1", schema, uiSchema: uiSchema as UiSchema, onChange: vi.fn() };
+    const { rerender } = renderForm(<BoardConfigForm {...props} config={start} />);
+    const section = (title: string) =>
+      screen.getByText(title, { selector: "summary" }).closest("details");
+    expect(section("System")?.open).toBe(true);
+    expect(section("Image")?.open).toBe(false);
+
+    rerender(
+      <BoardConfigForm
+        {...props}
+        config={start}
+        serverErrors={issuesToErrorSchema([
+          { path: "/image/sizeMiB", code: "MIN", message: "Too small", severity: "ERROR" },
+        ])}
+      />,
+    );
+    expect(section("Image")?.open).toBe(true);
+  });
 });

@@ -157,13 +157,27 @@ function textButton(label: string, className: string) {
 
 const DefaultObjectFieldTemplate = defaultTemplates.ObjectFieldTemplate;
 
+/** Top-level sections most boards never change: folded until opened (or until they hold errors). */
+const ADVANCED_SECTIONS = new Set(["image", "files"]);
+
 /**
- * Sections as RJSF draws them, except the whole config's: the panel header names the board, and
- * the schema's own title and description speak to API users, not to the form's.
+ * Sections as RJSF draws them, with two changes. The whole config has no title or description:
+ * the panel header names the board, and the schema's own text speaks to API users. Each top-level
+ * section folds (`<details>`), and the advanced ones start folded unless they hold an error.
  */
 function SectionTemplate(props: ObjectFieldTemplateProps) {
-  if (props.fieldPathId.$id !== "root") return <DefaultObjectFieldTemplate {...props} />;
-  return <DefaultObjectFieldTemplate {...props} title="" description={undefined} />;
+  const { path } = props.fieldPathId;
+  if (path.length === 0) {
+    return <DefaultObjectFieldTemplate {...props} title="" description={undefined} />;
+  }
+  if (path.length > 1) return <DefaultObjectFieldTemplate {...props} />;
+  const hasErrors = Object.keys(props.errorSchema ?? {}).length > 0;
+  return (
+    <details className="form-section" open={!ADVANCED_SECTIONS.has(String(path[0])) || hasErrors}>
+      <summary className="form-section__title">{props.title}</summary>
+      <DefaultObjectFieldTemplate {...props} title="" />
+    </details>
+  );
 }
 
 const TEMPLATES = {
