@@ -19,7 +19,7 @@ import { graphqlRequest } from "../../lib/graphql";
 import { getLiveClient, type LiveClient } from "../live/live-client";
 import { useBuildSelectionStore } from "./build-selection-store";
 import { isBuildStatus, isEnded } from "./build-status";
-import { subscribeLive } from "./live-subscription";
+import { subscribeLive } from "../live/live-subscription";
 
 // The list's fields are a subset of the detail's (the detail spreads them), so a list update
 // can be merged into a cached detail and a detail update into a cached list.

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from "react";
 import { graphql } from "../../../generated/graphql";
 import { getLiveClient, type LiveClient } from "../live/live-client";
 import { createLogBuffer, type LogBuffer } from "./log-buffer";
-import { subscribeLive } from "./live-subscription";
+import { subscribeLive } from "../live/live-subscription";
 
 const BUILD_LOG_SUBSCRIPTION = graphql(`
   subscription BuildLog($buildId: ID!, $after: Int) {

@@ -6,6 +6,7 @@ import { useEffect } from "react";
 import { graphql } from "../../../generated/graphql";
 import type { BoardValidationUpdatesSubscription } from "../../../generated/graphql/graphql";
 import { graphqlRequest } from "../../lib/graphql";
+import { subscribeLive } from "../live/live-subscription";
 import { getLiveClient, type LiveClient } from "../live/live-client";
 
 const BOARD_VALIDATION_QUERY = graphql(`
@@ -64,19 +65,10 @@ const live = new Map<string, { watchers: number; stop: () => void }>();
 function watch(queryClient: QueryClient, client: LiveClient, boardId: string): () => void {
   let entry = live.get(boardId);
   if (!entry) {
-    const stop = client.subscribe<BoardValidationUpdatesSubscription>(
-      { query: BOARD_VALIDATION_SUBSCRIPTION.toString(), variables: { boardId } },
-      {
-        next: (result) => {
-          if (result.data) {
-            queryClient.setQueryData(boardValidationKey(boardId), result.data.boardValidation);
-          }
-        },
-        // The HTTP query still answers; a lost socket is shown by the connection indicator.
-        error: () => undefined,
-        complete: () => undefined,
-      },
-    );
+    // Resubscribing after a lost connection pushes the current verdict again at once.
+    const stop = subscribeLive(client, BOARD_VALIDATION_SUBSCRIPTION, () => ({ boardId }), {
+      onData: (data) => queryClient.setQueryData(boardValidationKey(boardId), data.boardValidation),
+    });
     entry = { watchers: 0, stop };
     live.set(boardId, entry);
   }

@@ -1,6 +1,6 @@
 import type { TypedDocumentString } from "../../../generated/graphql/graphql";
-import type { LiveClient } from "../live/live-client";
-import { describeSubscriptionError } from "../live/use-server-time";
+import type { LiveClient } from "./live-client";
+import { describeSubscriptionError } from "./use-server-time";
 
 /** Backoff before resubscribing after a lost connection: 1 s, 2 s, 4 s … at most 15 s. */
 function retryDelayMs(attempt: number): number {
