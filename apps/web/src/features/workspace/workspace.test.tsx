@@ -78,8 +78,13 @@ describe("Workspace", () => {
         "Activity",
       ]),
     );
+    // The editor is code-split: its chunk loads on first use, slowly under a cold transform.
     expect(
-      await screen.findByText("Open a board from the Explorer to start editing."),
+      await screen.findByText(
+        "Open a board from the Explorer to start editing.",
+        {},
+        { timeout: 15_000 },
+      ),
     ).toBeTruthy();
   });
 
