@@ -1,6 +1,5 @@
 import type { TypedDocumentString } from "../../../generated/graphql/graphql";
 import type { LiveClient } from "./live-client";
-import { describeSubscriptionError } from "./use-server-time";
 
 /** Backoff before resubscribing after a lost connection: 1 s, 2 s, 4 s … at most 15 s. */
 function retryDelayMs(attempt: number): number {
@@ -76,4 +75,34 @@ export function subscribeLive<TData, TVariables extends Record<string, unknown>>
     clearTimeout(retryTimer);
     unsubscribe();
   };
+}
+
+/** graphql-ws reports an `Error`, a socket `CloseEvent`, or a list of GraphQL errors. */
+export function describeSubscriptionError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (Array.isArray(error)) {
+    return error.map((e: unknown) => (isWithMessage(e) ? e.message : String(e))).join("; ");
+  }
+  if (
+    typeof error === "object" &&
+    error !== null &&
+    "code" in error &&
+    typeof error.code === "number"
+  ) {
+    const reason =
+      "reason" in error && typeof error.reason === "string" && error.reason
+        ? `: ${error.reason}`
+        : "";
+    return `connection closed (${error.code}${reason})`;
+  }
+  return "subscription failed";
+}
+
+function isWithMessage(value: unknown): value is { message: string } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "message" in value &&
+    typeof value.message === "string"
+  );
 }

@@ -3,11 +3,8 @@ import type { FormattedExecutionResult, Sink, SubscribePayload } from "graphql-w
 import { describe, expect, it, vi } from "vitest";
 
 import { toWebSocketUrl, type LiveClient } from "./live-client";
-import {
-  describeSubscriptionError,
-  SERVER_TIME_SUBSCRIPTION,
-  useServerTime,
-} from "./use-server-time";
+import { describeSubscriptionError } from "./live-subscription";
+import { SERVER_TIME_SUBSCRIPTION, useServerTime } from "./use-server-time";
 
 /** A graphql-ws client stand-in that records subscriptions and lets the test push results. */
 function createFakeClient() {
@@ -58,15 +55,31 @@ describe("useServerTime", () => {
     expect(fake.unsubscribe).toHaveBeenCalledTimes(1);
   });
 
-  it("reports GraphQL errors and socket failures", () => {
+  it("reports GraphQL errors, and a lost socket as reconnecting", () => {
     const fake = createFakeClient();
     const { result } = renderHook(() => useServerTime(fake.client));
 
     act(() => fake.lastSink().next({ errors: [{ message: "Cannot query field" }] }));
     expect(result.current).toEqual({ status: "error", message: "Cannot query field" });
 
-    act(() => fake.lastSink().error({ code: 1006, reason: "" }));
-    expect(result.current).toEqual({ status: "error", message: "connection closed (1006)" });
+    vi.useFakeTimers();
+    try {
+      const lost = fake.lastSink();
+      act(() => lost.error({ code: 1006, reason: "" }));
+      expect(result.current).toEqual({
+        status: "reconnecting",
+        message: "connection closed (1006)",
+      });
+      // After the backoff it subscribes again, and the clock comes back.
+      act(() => {
+        vi.advanceTimersByTime(1_000);
+      });
+      expect(fake.lastSink()).not.toBe(lost);
+      act(() => fake.lastSink().next({ data: { serverTime: "2025-01-01T00:00:02.000Z" } }));
+      expect(result.current).toEqual({ status: "live", time: "2025-01-01T00:00:02.000Z" });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -68,6 +68,16 @@ function ServerClock() {
           <time dateTime={serverTime.time}>{new Date(serverTime.time).toLocaleTimeString()}</time>
         </span>
       );
+    case "reconnecting":
+      return (
+        <span
+          className="status-bar__item status-bar__item--bad"
+          role="status"
+          title={serverTime.message}
+        >
+          Live: reconnecting…
+        </span>
+      );
     case "error":
       return (
         <span className="status-bar__item status-bar__item--bad" title={serverTime.message}>
