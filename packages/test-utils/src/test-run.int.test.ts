@@ -62,5 +62,7 @@ describe("test run ownership", () => {
       await admin.query(`DROP DATABASE IF EXISTS "${live}"`);
       await admin.end();
     }
-  });
+    // It drops every abandoned database on the server, not only its own: after a killed run
+    // that is dozens, each a few hundred milliseconds on a busy machine.
+  }, 60_000);
 });
