@@ -5,7 +5,6 @@ import { useEffect, useMemo, useRef } from "react";
 import { useBoardValidation } from "../validation/board-validation";
 import { issuesToErrorSchema } from "../validation/issue-errors";
 import { BoardActions } from "./board-actions";
-
 import { BoardConfigForm } from "./board-config-form";
 import { BoardPresence } from "./board-presence";
 import { boardSchemaQueryOptions } from "./board-schema-operations";
@@ -65,8 +64,13 @@ function BoardEditor({
   const formArea = useRef<HTMLDivElement>(null);
   const focusRequest = useFieldFocusStore((state) => state.request);
   useEffect(() => {
-    // After the tab is shown: the Validation panel asked for this field.
-    if (focusRequest && formArea.current) focusFieldIn(formArea.current, focusRequest.pointer);
+    // The Validation panel asked for this field; the workspace shows this tab meanwhile, so
+    // the field is focusable from the next frame.
+    if (!focusRequest) return;
+    const frame = requestAnimationFrame(() => {
+      if (formArea.current) focusFieldIn(formArea.current, focusRequest.pointer);
+    });
+    return () => cancelAnimationFrame(frame);
   }, [focusRequest]);
 
   return (

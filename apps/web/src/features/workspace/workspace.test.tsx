@@ -1,8 +1,10 @@
 import { act, screen, waitFor } from "@testing-library/react";
+import type { IJsonTabSetNode } from "flexlayout-react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { renderWithQuery } from "../../../test/render-with-query";
 import { projectsData, stubGraphQL } from "../../../test/stub-graphql";
+import { useFieldFocusStore } from "../board/field-focus-store";
 import { useBuildSelectionStore } from "../builds/build-selection-store";
 import { createDefaultLayout } from "./default-layout";
 import { LAYOUT_STORAGE_KEY, loadLayoutOf, useLayoutStore } from "./layout-store";
@@ -58,6 +60,13 @@ const tabNames = () =>
     (element) => element.textContent,
   );
 
+/** The names of the tabs in front, one per tabset. */
+const selectedTabs = () =>
+  Array.from(
+    document.querySelectorAll(".flexlayout__tab_button--selected .flexlayout__tab_button_content"),
+    (element) => element.textContent,
+  );
+
 describe("Workspace", () => {
   it("renders every panel's tab, and the open panels' content", async () => {
     stubEmptyApi();
@@ -86,7 +95,7 @@ describe("Workspace", () => {
         { timeout: 15_000 },
       ),
     ).toBeTruthy();
-  });
+  }, 20_000);
 
   it("puts every panel in one tabset on a phone", () => {
     const layout = createDefaultLayout(390);
@@ -131,16 +140,26 @@ describe("Workspace", () => {
     stubEmptyApi();
     renderWorkspace();
     await screen.findByRole("toolbar", { name: "Workspace" });
-    const selected = () =>
-      Array.from(
-        document.querySelectorAll(
-          ".flexlayout__tab_button--selected .flexlayout__tab_button_content",
-        ),
-        (element) => element.textContent,
-      );
-    expect(selected()).not.toContain("Build detail");
+    expect(selectedTabs()).not.toContain("Build detail");
     act(() => useBuildSelectionStore.getState().selectBuild("build-1"));
-    await waitFor(() => expect(selected()).toContain("Build detail"));
+    await waitFor(() => expect(selectedTabs()).toContain("Build detail"));
+  });
+
+  it("shows the editor when the Validation panel asks for a field", async () => {
+    stubEmptyApi();
+    await loadLayoutOf("alice");
+    // A phone's layout, with the Validation tab in front of the editor.
+    const phone = createDefaultLayout(390);
+    const [tabset] = phone.layout.children as IJsonTabSetNode[];
+    if (!tabset) throw new Error("expected one tabset");
+    tabset.selected = 1;
+    useLayoutStore.getState().saveLayout(phone);
+    renderWorkspace();
+    await screen.findByRole("toolbar", { name: "Workspace" });
+    expect(selectedTabs()).toEqual(["Validation"]);
+
+    act(() => useFieldFocusStore.getState().focusField("/system/hostname"));
+    await waitFor(() => expect(selectedTabs()).toEqual(["Config editor"]));
   });
 });
 

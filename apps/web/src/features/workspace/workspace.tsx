@@ -13,6 +13,7 @@ import { lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 
 import { sessionQueryOptions } from "../auth/session-operations";
 import { useBoardSelectionStore } from "../board/board-selection-store";
+import { useFieldFocusStore } from "../board/field-focus-store";
 import { useBuildSelectionStore } from "../builds/build-selection-store";
 import { ActivityPanel } from "../activity/activity-panel";
 import { ExplorerPanel } from "../explorer/explorer-panel";
@@ -98,7 +99,7 @@ function WorkspaceLayout() {
   );
 }
 
-/** Choosing a board shows the editor; choosing a build shows its detail. */
+/** Choosing a board, or a problem of its config, shows the editor; choosing a build its detail. */
 function useBringForward(model: Model): void {
   useEffect(() => {
     const unsubscribeBoard = useBoardSelectionStore.subscribe((state, previous) => {
@@ -111,9 +112,11 @@ function useBringForward(model: Model): void {
         openPanel(model, "build");
       }
     });
+    const unsubscribeFocus = useFieldFocusStore.subscribe(() => openPanel(model, "board"));
     return () => {
       unsubscribeBoard();
       unsubscribeBuild();
+      unsubscribeFocus();
     };
   }, [model]);
 }
