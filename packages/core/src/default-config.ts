@@ -4,6 +4,7 @@ import addFormats from "ajv-formats";
 
 import { boardCatalogue, type BuildRecipe } from "@bbos/schemas";
 
+import { releasesFor } from "./catalogue/releases-for.ts";
 import { addBoardConfigKeywords } from "./config-ajv.ts";
 import type { ConfigCatalogue, ConfigCatalogueBoard } from "./config-catalogue.ts";
 import type { ConfigSchemaEntry } from "./config-validator.ts";
@@ -68,27 +69,6 @@ function skeleton(schema: object, boardId: string): JsonObject {
   return config;
 }
 
-/**
- * The releases `recipe` builds for `board`: the recipe's list, narrowed by the family's list and,
- * for the debian recipe, by the releases whose U-Boot package ships the board's target. The same
- * narrowing as rules/release-supported.ts, which reports a release outside it.
- */
-function releasesFor(
-  board: ConfigCatalogueBoard,
-  recipe: BuildRecipe,
-  catalogue: ConfigCatalogue,
-): readonly string[] {
-  const family = Object.hasOwn(catalogue.families, board.family)
-    ? catalogue.families[board.family]
-    : undefined;
-  const familyReleases = family?.releases?.[recipe];
-  const shipped = recipe === "debian" ? board.bootloader?.releases : undefined;
-  return catalogue.releases[recipe].filter(
-    (release) =>
-      (familyReleases?.includes(release) ?? true) && (shipped?.includes(release) ?? true),
-  );
-}
-
 /** A host name from a board id: its allowed characters, at most 63, no hyphen at either end. */
 function hostnameFrom(boardId: string): string {
   const label = boardId
@@ -105,8 +85,9 @@ function hostnameFrom(boardId: string): string {
  * board, a value that does, taken from the catalogue in its order:
  *
  * - `build.recipe`: the schema's default when the board offers it, else the board's first recipe;
- * - `os.release`: the default when the recipe builds it for the board (recipe, family and, for
- *   debian, boot-loader package), else the first release that is;
+ * - `os.release`: the default when the board accepts it with the recipe (`releasesFor`: recipe,
+ *   family, for debian the boot-loader package, and still supported upstream), else the first
+ *   release that is;
  * - `os.branch`: `current` with the debian recipe, else the default when the board offers it,
  *   else the board's first branch;
  * - `system.hostname`: the default, or one derived from the board id when the schema has none
@@ -135,7 +116,7 @@ export function defaultBoardConfig(
   build["recipe"] = recipe;
 
   const os = objectAt(config, "os");
-  const releases = releasesFor(board, recipe, catalogue);
+  const releases = releasesFor(catalogue, board, recipe).map((entry) => entry.name);
   const release = releases.find((candidate) => candidate === os["release"]) ?? releases[0];
   if (release === undefined) {
     throw new DomainError(

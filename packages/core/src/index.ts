@@ -2,6 +2,9 @@
 // alone as `@bbos/core/build`.
 export * from "./build/index.ts";
 export { canonicalJson } from "./canonical-json.ts";
+// What a catalogue board offers a config (the rules' own knowledge), for forms and the API.
+export { overlaysFor } from "./catalogue/overlays-for.ts";
+export { releasesFor, type BoardRelease } from "./catalogue/releases-for.ts";
 export { createConfigAjv } from "./config-ajv.ts";
 export type {
   ConfigCatalogue,

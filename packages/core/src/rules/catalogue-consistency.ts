@@ -1,5 +1,6 @@
+import { findBoardFamily } from "../catalogue/find-board-family.ts";
 import type { ConfigRule } from "./config-rule.ts";
-import { findBoardFamily, findConfigBoard, ruleError } from "./rule-helpers.ts";
+import { findConfigBoard, ruleError } from "./rule-helpers.ts";
 
 /**
  * Catalogue consistency for the chosen board: its family must exist (BOARD_FAMILY_UNKNOWN) and

@@ -1,9 +1,7 @@
-import type { ConfigCatalogueBoard } from "../config-catalogue.ts";
+import { isMainlineBranch, mainlineOverlays, overlaysFor } from "../catalogue/overlays-for.ts";
+import type { ConfigCatalogue, ConfigCatalogueBoard } from "../config-catalogue.ts";
 import type { ConfigRule } from "./config-rule.ts";
-import { findBoardFamily, findConfigBoard, ruleError, ruleWarning } from "./rule-helpers.ts";
-
-/** Without per-branch lists, the catalogue's lists describe Armbian's mainline kernels. */
-const MAINLINE_BRANCHES: ReadonlySet<string> = new Set(["current", "edge"]);
+import { findConfigBoard, ruleError, ruleWarning } from "./rule-helpers.ts";
 
 /** How many known overlay names a message lists before it abbreviates. */
 const MAX_LISTED = 24;
@@ -13,6 +11,7 @@ const MAX_SUGGESTED = 6;
 
 /**
  * Every `kernel.overlays` entry must be an overlay that can load on the board: OVERLAY_UNKNOWN.
+ * Where the catalogue knows what loads (`overlaysFor`), a name outside it is an error.
  *
  * With the board's per-branch lists (`overlaysByBranch`, read from the kernel's overlay Makefile
  * and restricted to the board's OVERLAY_PREFIX) a name missing from the chosen branch's list is an
@@ -30,10 +29,10 @@ export const overlaysKnownRule: ConfigRule = {
     const board = findConfigBoard(config, catalogue);
     if (board === null || overlays.length === 0) return [];
     const branch = config.os?.branch;
-    if (board.overlaysByBranch !== undefined) return perBranch(board, branch, overlays);
+    if (board.overlaysByBranch !== undefined) return perBranch(catalogue, board, branch, overlays);
 
-    const known = board.overlays ?? findBoardFamily(board, catalogue)?.overlays ?? [];
-    const mainline = branch === undefined || MAINLINE_BRANCHES.has(branch);
+    const known = mainlineOverlays(catalogue, board);
+    const mainline = branch === undefined || isMainlineBranch(branch);
     const issues = [];
     for (const [index, overlay] of overlays.entries()) {
       if (overlay === undefined || known.includes(overlay)) continue;
@@ -76,6 +75,7 @@ export const overlaysKnownRule: ConfigRule = {
 };
 
 function perBranch(
+  catalogue: ConfigCatalogue,
   board: ConfigCatalogueBoard,
   branch: string | undefined,
   overlays: readonly (string | undefined)[],
@@ -84,8 +84,8 @@ function perBranch(
   // Without a branch (the schema reports it), accept what some offered branch builds.
   const lists =
     branch === undefined
-      ? board.branches.map((b) => byBranch[b] ?? null)
-      : [Object.hasOwn(byBranch, branch) ? (byBranch[branch] ?? null) : null];
+      ? board.branches.map((b) => overlaysFor(catalogue, board, b))
+      : [overlaysFor(catalogue, board, branch)];
   const known = lists.filter((list): list is readonly string[] => list !== null);
   // A branch whose list is unknown accepts, as before, what the board's other branches build.
   const elsewhere = Object.values(byBranch).flatMap((list) => list ?? []);

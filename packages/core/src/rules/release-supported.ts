@@ -1,6 +1,6 @@
+import { isEndOfSupport, releaseLimits, type ReleaseLimit } from "../catalogue/releases-for.ts";
 import type { ConfigRule } from "./config-rule.ts";
 import {
-  findBoardFamily,
   findConfigBoard,
   listForMessage,
   recipeOf,
@@ -8,13 +8,11 @@ import {
   ruleWarning,
 } from "./rule-helpers.ts";
 
-/** Upstream support levels that mean the release is no longer maintained at all. */
-const END_OF_SUPPORT: ReadonlySet<string> = new Set(["eos"]);
-
 /**
  * `os.release` must be one the recipe builds (`releases[recipe]` in the catalogue), narrowed by
  * the board's family restriction (`families[f].releases[recipe]`) and, for the debian recipe, by
- * the Debian releases whose U-Boot package ships the board's target (`bootloader.releases`).
+ * the Debian releases whose U-Boot package ships the board's target (`bootloader.releases`):
+ * the steps of `releaseLimits`, reported at the first that leaves the release out.
  * Without a known board only the recipe's list applies. Skipped when the board cannot use the
  * recipe (RECIPE_UNSUPPORTED says so).
  *
@@ -31,56 +29,44 @@ export const releaseSupportedRule: ConfigRule = {
     const release = config.os?.release;
     if (release === undefined) return [];
     const recipe = recipeOf(config);
-    const recipeReleases = catalogue.releases[recipe];
     const support = catalogue.releaseSupport?.[recipe]?.[release];
-    if (support !== undefined && END_OF_SUPPORT.has(support.support)) {
+    if (support !== undefined && isEndOfSupport(catalogue, recipe, release)) {
       return [
         unsupported(
           `${recipe === "armbian" ? "Armbian" : recipe} has ended support for "${release}" ` +
             `(support level ${support.support})`,
-          recipeReleases.filter((r) => !END_OF_SUPPORT.has(supportOf(catalogue, recipe, r))),
+          catalogue.releases[recipe].filter((r) => !isEndOfSupport(catalogue, recipe, r)),
         ),
-      ];
-    }
-    if (!recipeReleases.includes(release)) {
-      return [
-        unsupported(`the ${recipe} recipe does not build release "${release}"`, recipeReleases),
       ];
     }
     const board = findConfigBoard(config, catalogue);
-    const expert = expertWarning(catalogue, recipe, release);
-    if (board === null || !board.recipes.includes(recipe)) return expert;
-
-    const familyReleases = findBoardFamily(board, catalogue)?.releases?.[recipe];
-    if (familyReleases !== undefined && !familyReleases.includes(release)) {
-      return [
-        unsupported(
-          `boards of the ${board.family} family accept only some releases with the ${recipe} recipe`,
-          recipeReleases.filter((r) => familyReleases.includes(r)),
-        ),
-      ];
-    }
-    const bootloader = board.bootloader;
-    if (recipe === "debian" && bootloader?.releases !== undefined) {
-      const shipped = bootloader.releases;
-      if (!shipped.includes(release)) {
-        return [
-          unsupported(
-            `Debian's ${bootloader.package} package ships the boot loader for ${board.name} ` +
-              `(${bootloader.target}) only in some releases`,
-            recipeReleases.filter(
-              (r) => shipped.includes(r) && (familyReleases?.includes(r) ?? true),
-            ),
-          ),
-        ];
-      }
-    }
-    return expert;
+    const usable = board !== null && board.recipes.includes(recipe) ? board : null;
+    const limit = releaseLimits(catalogue, usable, recipe).find(
+      (step) => !step.releases.includes(release),
+    );
+    if (limit !== undefined)
+      return [unsupported(reasonFor(limit, recipe, release), limit.releases)];
+    return expertWarning(catalogue, recipe, release);
   },
 };
 
 type Catalogue = Parameters<ConfigRule["check"]>[1];
 type Recipe = keyof Catalogue["releases"];
+
+/** Why `limit` leaves `release` out, for the message. */
+function reasonFor(limit: ReleaseLimit, recipe: Recipe, release: string): string {
+  switch (limit.by) {
+    case "recipe":
+      return `the ${recipe} recipe does not build release "${release}"`;
+    case "family":
+      return `boards of the ${limit.family} family accept only some releases with the ${recipe} recipe`;
+    case "bootloader":
+      return (
+        `Debian's ${limit.bootloader.package} package ships the boot loader for ` +
+        `${limit.board.name} (${limit.bootloader.target}) only in some releases`
+      );
+  }
+}
 
 function expertWarning(catalogue: Catalogue, recipe: Recipe, release: string) {
   const support = catalogue.releaseSupport?.[recipe]?.[release];
@@ -97,10 +83,6 @@ function expertWarning(catalogue: Catalogue, recipe: Recipe, release: string) {
         `Fully supported: ${listForMessage(supported, "and")}.`,
     ),
   ];
-}
-
-function supportOf(catalogue: Catalogue, recipe: Recipe, release: string): string {
-  return catalogue.releaseSupport?.[recipe]?.[release]?.support ?? "";
 }
 
 function unsupported(reason: string, allowed: readonly string[]) {

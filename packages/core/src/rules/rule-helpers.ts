@@ -1,10 +1,6 @@
 import type { BuildRecipe } from "@bbos/schemas";
 
-import type {
-  ConfigCatalogue,
-  ConfigCatalogueBoard,
-  ConfigCatalogueFamily,
-} from "../config-catalogue.ts";
+import type { ConfigCatalogue, ConfigCatalogueBoard } from "../config-catalogue.ts";
 import type { ValidationIssue } from "../validation-result.ts";
 import type { ConfigRuleInput } from "./config-rule.ts";
 
@@ -40,16 +36,6 @@ export function findConfigBoard(
  * catalogue is treated as immutable data, so the index never goes stale.
  */
 const boardIndexes = new WeakMap<ConfigCatalogue, Map<string, ConfigCatalogueBoard>>();
-
-/** The board's family, or `null` when the catalogue lacks it. */
-export function findBoardFamily(
-  board: ConfigCatalogueBoard,
-  catalogue: ConfigCatalogue,
-): ConfigCatalogueFamily | null {
-  return Object.hasOwn(catalogue.families, board.family)
-    ? (catalogue.families[board.family] ?? null)
-    : null;
-}
 
 /** `build.recipe`, or the schemas' default when absent. */
 export function recipeOf(config: ConfigRuleInput): BuildRecipe {
