@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { overlaysFor, releasesFor } from "@bbos/core";
+import { boardCatalogue } from "@bbos/schemas";
+
 import { graphql, startTestServer, type TestServer } from "./start-test-server.ts";
 
 const VALIDATE = /* GraphQL */ `
@@ -90,6 +93,64 @@ describe("config validation over GraphQL", () => {
     expect(data?.arm64.length).toBeGreaterThan(0);
     expect(data?.arm64.every((b) => b.architecture === "ARM64")).toBe(true);
   });
+
+  it.each([
+    // A virtual machine of the debian recipe; a Rockchip board only Armbian builds, with a vendor
+    // kernel whose overlays are unknown; a board whose Debian boot loader ships in one release.
+    "qemu-arm64",
+    "rock-5b",
+    "rock-4se",
+  ])(
+    "serves the releases and overlays validation accepts for %s, as the core derives them",
+    async (id) => {
+      const { body } = await graphql<{
+        catalogueBoards: {
+          id: string;
+          releases: { recipe: string; name: string; expert: boolean }[];
+          overlays: { branch: string; names: string[] | null }[];
+          overlayPrefix: string | null;
+        }[];
+      }>(
+        server.url,
+        `
+          {
+            catalogueBoards {
+              id
+              releases {
+                recipe
+                name
+                expert
+              }
+              overlays {
+                branch
+                names
+              }
+              overlayPrefix
+            }
+          }
+        `,
+      );
+      expect(body.errors).toBeUndefined();
+      const served = body.data?.catalogueBoards.find((board) => board.id === id);
+      const board = boardCatalogue.boards.find((entry) => entry.id === id);
+      if (board === undefined) throw new Error(`the catalogue has no board ${id}`);
+      expect(served).toEqual({
+        id,
+        releases: board.recipes.flatMap((recipe) =>
+          releasesFor(boardCatalogue, board, recipe).map((release) => ({
+            recipe: recipe.toUpperCase(),
+            ...release,
+          })),
+        ),
+        overlays: board.branches.map((branch) => ({
+          branch,
+          names: overlaysFor(boardCatalogue, board, branch),
+        })),
+        overlayPrefix: board.overlayPrefix,
+      });
+      expect(served?.releases.length).toBeGreaterThan(0);
+    },
+  );
 
   it("refuses an unregistered schema id before any resolver runs, naming the known ones", async () => {
     const literal = await graphql(server.url, '{ boardConfigSchema(id: "nope") { id } }');

@@ -40,6 +40,14 @@ describe("query cost", () => {
       cost: boardCatalogue.boards.length,
       maxCost: 0,
     });
+    // Per board: its releases (at most every recipe's) and one overlay list per branch.
+    const boards = boardCatalogue.boards.length;
+    const releases = Object.values(boardCatalogue.releases).flat().length;
+    const branches = Math.max(...boardCatalogue.boards.map((board) => board.branches.length));
+    expect(costOf("{ catalogueBoards { releases { name } overlays { names } } }")).toEqual({
+      cost: boards + boards * releases + boards * branches,
+      maxCost: 0,
+    });
   });
 
   it("weighs a board's config and validation, which read and check its document", () => {

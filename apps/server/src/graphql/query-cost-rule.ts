@@ -96,6 +96,9 @@ const FIELD_WEIGHTS: {
 const LIST_LENGTHS: Record<string, number> = {
   "Query.boardConfigSchemas": Object.keys(boardConfigSchemas).length,
   "Query.catalogueBoards": boardCatalogue.boards.length,
+  // At most every release of every recipe, and one entry per kernel branch of the board.
+  "CatalogueBoard.releases": Object.values(boardCatalogue.releases).flat().length,
+  "CatalogueBoard.overlays": Math.max(...boardCatalogue.boards.map((b) => b.branches.length)),
 };
 
 const weights = new Map<string, number>(

@@ -21,7 +21,7 @@ import {
   BoardConfigSchemaIdScalar,
   boardConfigQueries,
 } from "./board-config.ts";
-import { catalogueEnums, catalogueQueries } from "./catalogue.ts";
+import { CatalogueBoard, catalogueEnums, catalogueQueries } from "./catalogue.ts";
 import { Membership, Project, projectMutations, projectQueries } from "./projects.ts";
 import { serverTime } from "./server-time.ts";
 import { shareLinkMutations, shareLinkQueries } from "./share-links.ts";
@@ -73,6 +73,7 @@ export const resolvers = {
   AuditEvent,
   Board,
   BoardConfigSchema,
+  CatalogueBoard,
   ConfigVersion,
   ConfigChange,
   Build,
