@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import { boardConfigSchemas } from "@bbos/schemas";
 
+import { catalogueBoard, catalogueSeed } from "../../../test/catalogue-seed";
 import { EMPTY_CATALOGUE, renderWithQuery } from "../../../test/render-with-query";
 import { issuesToErrorSchema } from "../validation/issue-errors";
 import { BoardConfigForm } from "./board-config-form";
@@ -128,18 +129,17 @@ describe("BoardConfigForm", () => {
   });
 
   it("offers the catalogue's boards, and the chosen board's kernel branches as a choice", () => {
-    const rock5b = {
+    const rock5b = catalogueBoard({
       id: "rock-5b",
       name: "ROCK 5B",
       vendor: "Radxa",
       soc: "rk3588",
-      architecture: "ARM64",
       supportTier: "STANDARD",
       branches: ["vendor", "current", "edge"],
       recipes: ["ARMBIAN"],
-    };
+    });
     const { container } = renderWithQuery(<Harness initial={start} />, {
-      seed: [[["catalogue"], { catalogueBoards: [rock5b] }]],
+      seed: [catalogueSeed(rock5b)],
     });
     const listId = container.querySelector("#root_board")?.getAttribute("list") ?? "";
     const options = [...(document.getElementById(listId)?.querySelectorAll("option") ?? [])];

@@ -12,7 +12,16 @@ import { customizeValidator } from "@rjsf/validator-ajv8";
 import Ajv2020 from "ajv/dist/2020.js";
 import { createContext, useContext, useMemo, type CSSProperties } from "react";
 
-import { CatalogueBoardWidget, ChosenBoardContext, KernelBranchWidget } from "./catalogue-widgets";
+import {
+  BuildRecipeWidget,
+  CatalogueBoardWidget,
+  ChosenBoardContext,
+  DEFAULT_RECIPE,
+  KernelBranchWidget,
+  KernelOverlaysField,
+  OsReleaseWidget,
+  type ChosenBoard,
+} from "./catalogue-widgets";
 import { pruneEmptyOptionalSections } from "./optional-sections";
 import { SecretField, SecretFieldBoardContext } from "./secret-field";
 
@@ -84,7 +93,12 @@ export function BoardConfigForm({
     [schemaUtils, config],
   );
   const formUiSchema = useMemo(() => withCatalogueWidgets(uiSchema), [uiSchema]);
-  const chosenBoard = typeof config["board"] === "string" ? config["board"] : undefined;
+  // A new value only when one of the three changes, so other edits do not re-render the widgets.
+  const { boardId: catalogueId, recipe, branch } = chosenBoardOf(formData);
+  const chosenBoard = useMemo(
+    () => ({ boardId: catalogueId, recipe, branch }),
+    [catalogueId, recipe, branch],
+  );
   return (
     <FieldEditorsContext value={fieldEditors}>
       <SecretFieldBoardContext value={boardId}>
@@ -99,7 +113,7 @@ export function BoardConfigForm({
             noHtml5Validate
             disabled={disabled}
             templates={TEMPLATES}
-            fields={{ secret: SecretField }}
+            fields={FIELDS}
             widgets={WIDGETS}
             onChange={(event) =>
               onChange(
@@ -118,19 +132,48 @@ export function BoardConfigForm({
   );
 }
 
-const WIDGETS = { catalogueBoard: CatalogueBoardWidget, kernelBranch: KernelBranchWidget };
+const WIDGETS = {
+  catalogueBoard: CatalogueBoardWidget,
+  kernelBranch: KernelBranchWidget,
+  osRelease: OsReleaseWidget,
+  buildRecipe: BuildRecipeWidget,
+};
 
-/** The schema's uiSchema, with the catalogue's choices for the board and its kernel branch. */
+const FIELDS = { secret: SecretField, kernelOverlays: KernelOverlaysField };
+
+/** The board, recipe and kernel branch the form's data chooses, for the catalogue widgets. */
+function chosenBoardOf(formData: Record<string, unknown>): ChosenBoard {
+  const section = (key: string) => {
+    const value = formData[key];
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  };
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  return {
+    boardId: text(formData["board"]),
+    recipe: text(section("build")["recipe"]) ?? DEFAULT_RECIPE,
+    branch: text(section("os")["branch"]),
+  };
+}
+
+/**
+ * The schema's uiSchema (every version has the same fields here), with the catalogue's choices
+ * for the board and what the board accepts: recipe, kernel branch, release and overlays.
+ */
 function withCatalogueWidgets(uiSchema: UiSchema): UiSchema {
-  const os = (uiSchema["os"] ?? {}) as UiSchema;
+  const section = (key: string) => (uiSchema[key] ?? {}) as UiSchema;
+  const field = (parent: UiSchema, key: string) => parent[key] as UiSchema | undefined;
+  const [os, kernel, build] = [section("os"), section("kernel"), section("build")];
   return {
     ...uiSchema,
     "ui:submitButtonOptions": { norender: true },
-    board: { ...(uiSchema["board"] as UiSchema | undefined), "ui:widget": "catalogueBoard" },
+    board: { ...field(uiSchema, "board"), "ui:widget": "catalogueBoard" },
     os: {
       ...os,
-      branch: { ...(os["branch"] as UiSchema | undefined), "ui:widget": "kernelBranch" },
+      release: { ...field(os, "release"), "ui:widget": "osRelease" },
+      branch: { ...field(os, "branch"), "ui:widget": "kernelBranch" },
     },
+    kernel: { ...kernel, overlays: { ...field(kernel, "overlays"), "ui:field": "kernelOverlays" } },
+    build: { ...build, recipe: { ...field(build, "recipe"), "ui:widget": "buildRecipe" } },
   };
 }
 

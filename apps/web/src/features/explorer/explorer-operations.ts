@@ -16,6 +16,16 @@ const CATALOGUE_QUERY = graphql(`
       supportTier
       branches
       recipes
+      releases {
+        recipe
+        name
+        expert
+      }
+      overlays {
+        branch
+        names
+      }
+      overlayPrefix
     }
   }
 `);

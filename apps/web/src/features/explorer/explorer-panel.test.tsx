@@ -185,5 +185,8 @@ function catalogueBoard(
     supportTier,
     branches: ["current"],
     recipes: ["DEBIAN"],
+    releases: [{ recipe: "DEBIAN", name: "trixie", expert: false }],
+    overlays: [{ branch: "current", names: null }],
+    overlayPrefix: null,
   };
 }
