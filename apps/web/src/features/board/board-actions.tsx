@@ -1,7 +1,5 @@
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { buildRecipesQueryOptions } from "../builds/build-operations";
 import { useSaveVersion, useStartBuild } from "../versions/version-operations";
 import type { BoardDocument } from "./use-board-document";
 
@@ -11,30 +9,17 @@ export interface BoardActionsProps {
   valid: boolean | null;
   /** Saving and building need edit rights; a read-only board has neither button enabled. */
   readOnly: boolean;
-  /** The recipe the config names (`build.recipe`), preselected when the workers have it. */
-  configRecipe: string | undefined;
   /** This user's own edits, from the board's document. */
   history: Pick<BoardDocument, "canUndo" | "canRedo" | "undo" | "redo">;
 }
 
 /**
  * Undo and redo of the user's own edits; save the config as a version (with a message), or
- * save and build it in one go.
+ * save and build it in one go with the recipe the config names (`build.recipe`, chosen in the
+ * form).
  */
-export function BoardActions({
-  boardId,
-  valid,
-  readOnly,
-  configRecipe,
-  history,
-}: BoardActionsProps) {
+export function BoardActions({ boardId, valid, readOnly, history }: BoardActionsProps) {
   const [message, setMessage] = useState("");
-  const recipes = useQuery(buildRecipesQueryOptions());
-  const [chosenRecipe, setChosenRecipe] = useState<string | null>(null);
-  const recipe =
-    chosenRecipe ??
-    recipes.data?.find((candidate) => candidate.id === configRecipe)?.id ??
-    recipes.data?.[0]?.id;
   const save = useSaveVersion(boardId);
   const build = useStartBuild();
   const busy = save.isPending || build.isPending;
@@ -87,25 +72,14 @@ export function BoardActions({
       <button type="submit" disabled={blocked} title={why}>
         Save version
       </button>
-      <select
-        aria-label="Recipe"
-        value={recipe ?? ""}
-        onChange={(event) => setChosenRecipe(event.target.value)}
-      >
-        {recipes.data?.map((candidate) => (
-          <option key={candidate.id} value={candidate.id}>
-            {candidate.title}
-          </option>
-        ))}
-      </select>
       <button
         type="button"
         className="button--primary"
-        disabled={blocked || recipe === undefined}
+        disabled={blocked}
         title={why}
         onClick={() => {
           void saveVersion()
-            .then((version) => build.mutateAsync({ versionId: version.id, recipe }))
+            .then((version) => build.mutateAsync({ versionId: version.id }))
             .catch(() => undefined);
         }}
       >

@@ -109,7 +109,7 @@ describe("BoardPanel", () => {
               },
             },
           }
-        : { data: { recipes: [{ id: "debian", title: "Debian" }] } },
+        : {},
     );
     receiveFromServer(provider(), serverDoc(typical));
     connectAndSync(provider());

@@ -91,7 +91,6 @@ function BoardEditor({
           boardId={board.boardId}
           valid={verdict.data?.valid ?? null}
           readOnly={shared.readOnlyReason !== null || !shared.loaded}
-          configRecipe={configRecipeOf(shared.config)}
           history={shared}
         />
         {shared.readOnlyReason !== null && (
@@ -158,13 +157,6 @@ export function connectionLabel(
     return { label: shared.loaded ? "Offline (edits kept)" : "Offline", tone: "bad" };
   }
   return { label: shared.loaded ? "Reconnecting…" : "Connecting…", tone: "busy" };
-}
-
-function configRecipeOf(config: BoardDocument["config"]): string | undefined {
-  const build = config["build"];
-  if (typeof build !== "object" || build === null || Array.isArray(build)) return undefined;
-  const recipe = build["recipe"];
-  return typeof recipe === "string" ? recipe : undefined;
 }
 
 function capitalise(text: string): string {
