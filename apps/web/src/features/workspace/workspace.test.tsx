@@ -1,4 +1,5 @@
 import { act, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import type { IJsonTabSetNode } from "flexlayout-react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -160,6 +161,44 @@ describe("Workspace", () => {
 
     act(() => useFieldFocusStore.getState().focusField("/system/hostname"));
     await waitFor(() => expect(selectedTabs()).toEqual(["Config editor"]));
+  });
+});
+
+describe("Workspace tabs from the keyboard", () => {
+  it("reaches each tabset's front tab with Tab, moves along a tabset with the arrows, and switches with Enter", async () => {
+    const user = userEvent.setup();
+    stubEmptyApi();
+    fakeLayoutSize();
+    renderWorkspace();
+    await screen.findByText("No projects yet.");
+
+    // One tab stop per tabset, its front tab, in the order the tabsets appear.
+    screen.getByRole("button", { name: "Reset layout" }).focus();
+    const reached: (string | null)[] = [];
+    for (let presses = 0; presses < 12; presses++) {
+      await user.tab();
+      if (document.activeElement?.getAttribute("role") === "tab") {
+        reached.push(document.activeElement.getAttribute("aria-label"));
+      }
+    }
+    expect(reached).toEqual(["Explorer", "Config editor", "Builds", "Validation"]);
+
+    const validation = screen.getByRole("tab", { name: "Validation" });
+    const versions = screen.getByRole("tab", { name: "Versions" });
+    validation.focus();
+    await user.keyboard("{ArrowRight}");
+    // The arrows move focus only; the tab in front stays until Enter.
+    expect(document.activeElement).toBe(versions);
+    expect(validation.getAttribute("aria-selected")).toBe("true");
+
+    await user.keyboard("{Enter}");
+    expect(versions.getAttribute("aria-selected")).toBe("true");
+    expect(validation.getAttribute("aria-selected")).toBe("false");
+    expect(document.activeElement).toBe(versions);
+    expect(await screen.findByText("Open a board to see its versions.")).toBeTruthy();
+
+    await user.keyboard("{ArrowLeft}{ArrowLeft}");
+    expect(document.activeElement).toBe(validation);
   });
 });
 
