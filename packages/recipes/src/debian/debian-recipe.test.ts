@@ -1,10 +1,19 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { pbkdf2Sync } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { defaultConfigValidator } from "@bbos/core";
 import type { JsonObject, RecipePlan } from "@bbos/core/build";
@@ -320,6 +329,115 @@ describe("the caches' eviction", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the root filesystem cache (cached_tar, real bash and flock)", () => {
+  let dir: string;
+  let started: ChildProcess[];
+  const cache = () => join(dir, "cache");
+  const builds = () =>
+    existsSync(join(dir, "builds")) ? readFileSync(join(dir, "builds"), "utf8") : "";
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "bbos-cached-tar-"));
+    started = [];
+  });
+  afterEach(() => {
+    for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
+    const stragglers = join(dir, "stragglers");
+    if (existsSync(stragglers)) {
+      for (const pid of readFileSync(stragglers, "utf8").trim().split("\n")) {
+        process.kill(Number(pid));
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /**
+   * One build's cache step: its fake build notes that it ran, waits until the test writes
+   * `release`, then writes its tarball. With `straggler`, it first starts a process that
+   * outlives the step, as a stuck helper of a killed build might.
+   */
+  function step(name: string, { straggler = false } = {}) {
+    const out = join(dir, `${name}.tar`);
+    const build = `build() {
+  ${straggler ? `sleep 30 </dev/null >/dev/null 2>&1 & echo $! >>"$WORK/stragglers"` : ":"}
+  echo ${name} >>"$WORK/builds"
+  until [ -e "$WORK/release" ]; do sleep 0.02; done
+  echo "made by ${name}" >"$OUT"
+}`;
+    const child = spawn(
+      "bash",
+      [
+        "-euo",
+        "pipefail",
+        "-c",
+        `${prelude}\n${build}\ncached_tar "$WORK/cache" key "$OUT" 64 build`,
+      ],
+      { env: { ...process.env, WORK: dir, OUT: out } },
+    );
+    started.push(child);
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exit = new Promise<number | string | null>((resolve) =>
+      child.on("exit", (code, signal) => resolve(code ?? signal)),
+    );
+    return { child, exit, output: () => output, tarball: () => readFileSync(out, "utf8") };
+  }
+
+  it("builds a key once when two builds want it at once: the second waits, then copies it", async () => {
+    const first = step("first");
+    await vi.waitFor(() => expect(builds()).toBe("first\n"));
+    const second = step("second");
+    await vi.waitFor(() => expect(second.output()).toContain("another build is making key"));
+    writeFileSync(join(dir, "release"), "");
+    expect(await first.exit).toBe(0);
+    expect(await second.exit).toBe(0);
+    expect(builds()).toBe("first\n");
+    expect(first.tarball()).toBe("made by first\n");
+    expect(second.tarball()).toBe("made by first\n");
+    expect(second.output()).toContain("cache: key from the cache, made by the build waited for\n");
+    expect(readdirSync(cache()).sort()).toEqual([".lock", "key.lock", "key.tar"]);
+  });
+
+  it("lets a waiting build make the key itself when the build it waited for is killed", async () => {
+    const first = step("first", { straggler: true });
+    await vi.waitFor(() => expect(builds()).toBe("first\n"));
+    const second = step("second");
+    await vi.waitFor(() => expect(second.output()).toContain("another build is making key"));
+    first.child.kill("SIGKILL");
+    expect(await first.exit).toBe("SIGKILL");
+    await vi.waitFor(() => expect(builds()).toBe("first\nsecond\n"));
+    writeFileSync(join(dir, "release"), "");
+    expect(await second.exit).toBe(0);
+    expect(second.tarball()).toBe("made by second\n");
+    expect(readFileSync(join(cache(), "key.tar"), "utf8")).toBe("made by second\n");
+  });
+
+  it("sweeps the lock files of keys without a tarball that no build holds", async () => {
+    const cacheDir = cache();
+    mkdirSync(cacheDir);
+    for (const name of ["failed.lock", "evicted.lock", "kept.lock", "kept.tar", "held.lock"]) {
+      writeFileSync(join(cacheDir, name), "");
+    }
+    // Another build holds its key's lock while it builds.
+    const held = join(cacheDir, "held.lock");
+    started.push(spawn("bash", ["-c", 'exec 9>>"$0" && flock 9 && exec sleep 30', held]));
+    await vi.waitFor(() =>
+      expect(() => execFileSync("bash", ["-c", 'flock -n "$0" true', held])).toThrow(),
+    );
+    writeFileSync(join(dir, "release"), "");
+    expect(await step("only").exit).toBe(0);
+    expect(readdirSync(cacheDir).sort()).toEqual([
+      ".lock",
+      "held.lock",
+      "kept.lock",
+      "kept.tar",
+      "key.lock",
+      "key.tar",
+    ]);
   });
 });
 

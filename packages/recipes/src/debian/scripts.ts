@@ -10,7 +10,10 @@ function bash(strings: TemplateStringsArray, ...parts: string[]): string {
   return String.raw({ raw: strings.raw }, ...parts).replaceAll("\\${", "${");
 }
 
-/** Shell functions every step starts with: `evict DIR PATTERN MIB`, the caches' size limit. */
+/**
+ * Shell functions the cached steps start with: `evict DIR PATTERN MIB`, the caches' size limit,
+ * and `cached_tar DIR KEY OUT MIB COMMAND…`, a cache entry made once per key.
+ */
 export const prelude = bash`
 # Deletes the least recently used files named $2 (a pattern) in $1 until they take at most $3 MiB.
 evict() {
@@ -25,6 +28,54 @@ evict() {
     total=$(( total - size ))
     echo "cache: evicted $(basename -- "$path") ($(( size / 1048576 )) MiB)"
   done
+}
+
+# Deletes the lock files in $1 of keys without an entry (evicted, or their build failed) that no
+# build holds. A build waiting on a deleted lock file notices and opens the new one (cached_tar).
+sweep_locks() {
+  local lock
+  for lock in "$1"/*.lock; do
+    [ -e "$lock" ] && [ ! -e "\${lock%.lock}.tar" ] || continue
+    flock -n "$lock" rm -f -- "$lock" || true
+  done
+}
+
+# Puts the cache entry $1/$2.tar at $3: a copy of the cached one, or made by the command after
+# them (which writes $3) and then kept, in a cache of at most $4 MiB of entries. One build per
+# key at a time: a second build of the key waits on the key's lock file, then takes the first
+# one's entry. The lock lives on descriptor 9 of this shell only (the command runs without it),
+# so it ends with the step's process, also when that is killed.
+cached_tar() {
+  local dir=$1 key=$2 out=$3 limit=$4 waited=""
+  shift 4
+  mkdir -p "$dir"
+  # The lock is the file at the path: if a sweep deleted the one this build waited on, take the
+  # lock again on the file now there.
+  while :; do
+    exec 9>>"$dir/$key.lock"
+    if ! flock -n 9; then
+      echo "cache: another build is making $key; waiting for it"
+      waited=", made by the build waited for"
+      flock 9
+    fi
+    [ "$dir/$key.lock" -ef /dev/fd/9 ] && break
+  done
+  if [ -f "$dir/$key.tar" ]; then
+    echo "cache: $key from the cache$waited"
+    cp -- "$dir/$key.tar" "$out"
+    touch -- "$dir/$key.tar"
+    exec 9>&-
+    return 0
+  fi
+  "$@" 9>&-
+  # A build stopped while copying leaves its partial file; gone after a day.
+  find "$dir" -maxdepth 1 -name '.partial-*' -mmin +1440 -delete
+  local tmp
+  tmp=$(mktemp -p "$dir" .partial-XXXXXX)
+  cp -- "$out" "$tmp"
+  mv -f -- "$tmp" "$dir/$key.tar"
+  exec 9>&-
+  { flock 8; evict "$dir" '*.tar' "$limit"; sweep_locks "$dir"; } 8>"$dir/.lock"
 }
 `;
 
@@ -87,44 +138,34 @@ echo "root filesystem key $(cat /work/rootfs-key)"
  * Installs the recorded package set with mmdebstrap in its unshare mode (maintainer scripts run
  * in a user namespace, emulated through binfmt for foreign architectures), offline, from a
  * repository made of /work/debs. The initramfs is made once at the end, with a module list.
- * The result, a tarball, is kept in the worker's rootfs cache under the stage's key.
+ * The result, a tarball, is kept in the worker's rootfs cache under the stage's key; builds of
+ * one key on a worker wait for each other, so the first makes it and the others copy it.
  */
 export const rootfsScript = bash`${prelude}
-key=$(cat /work/rootfs-key)
-cache=/cache/rootfs
-mkdir -p "$cache"
-if [ -f "$cache/$key.tar" ]; then
-  echo "root filesystem $key from the cache"
-  cp -- "$cache/$key.tar" /work/rootfs.tar
-  touch -- "$cache/$key.tar"
-  exit 0
-fi
+build_rootfs() {
+  # mmdebstrap's namespace maps root to an unprivileged id: it reads the work directory as others do.
+  chmod 0755 /work /work/in /work/debs
+  (cd /work/debs && apt-ftparchive packages . >Packages)
+  local packages include=() package
+  mapfile -t packages </work/in/packages
+  for package in "\${packages[@]}"; do include+=("--include=$package"); done
 
-# mmdebstrap's namespace maps root to an unprivileged id: it reads the work directory as others do.
-chmod 0755 /work /work/in /work/debs
-(cd /work/debs && apt-ftparchive packages . >Packages)
-mapfile -t packages </work/in/packages
-include=()
-for package in "\${packages[@]}"; do include+=("--include=$package"); done
-
-# Debian makes the initramfs twice while installing (the kernel's hook, then a trigger), each time
-# under emulation: divert update-initramfs to a no-op until everything is installed.
-divert='chroot "$1" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs
+  # Debian makes the initramfs twice while installing (the kernel's hook, then a trigger), each
+  # time under emulation: divert update-initramfs to a no-op until everything is installed.
+  local divert='chroot "$1" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs
 printf "#!/bin/sh\nexit 0\n" >"$1/usr/sbin/update-initramfs"
 chmod 755 "$1/usr/sbin/update-initramfs"'
 
-mmdebstrap --mode=unshare --variant=apt --architectures="$ARCH" "\${include[@]}" \
-  --aptopt='Acquire::Languages "none"' \
-  --essential-hook="$divert" \
-  --customize-hook='bash /work/in/customize-rootfs.sh "$1"' \
-  "$RELEASE" /work/rootfs.tar "deb [trusted=yes] copy:///work/debs ./"
+  mmdebstrap --mode=unshare --variant=apt --architectures="$ARCH" "\${include[@]}" \
+    --aptopt='Acquire::Languages "none"' \
+    --essential-hook="$divert" \
+    --customize-hook='bash /work/in/customize-rootfs.sh "$1"' \
+    "$RELEASE" /work/rootfs.tar "deb [trusted=yes] copy:///work/debs ./"
+}
 
-# A build stopped while copying leaves its partial file; gone after a day.
-find "$cache" -maxdepth 1 -name '.partial-*' -mmin +1440 -delete
-tmp=$(mktemp -p "$cache" .partial-XXXXXX)
-cp -- /work/rootfs.tar "$tmp"
-mv -f -- "$tmp" "$cache/$key.tar"
-flock "$cache/.lock" bash -c "$(declare -f evict); evict '$cache' '*.tar' $((CACHE_LIMIT_MIB * 3 / 4))"
+key=$(cat /work/rootfs-key)
+echo "root filesystem $key"
+cached_tar /cache/rootfs "$key" /work/rootfs.tar $((CACHE_LIMIT_MIB * 3 / 4)) build_rootfs
 `;
 
 /** Runs inside mmdebstrap's namespace after installation, with the root directory as $1. */
