@@ -176,6 +176,27 @@ describe("debianRecipe.plan", () => {
     expect(custom).not.toContain("openssh-server");
   });
 
+  it("resolves and later updates from the release, its updates and its security archive", () => {
+    for (const release of ["bookworm", "trixie"]) {
+      const result = plan({
+        ...base,
+        os: { ...base.os, release },
+        build: { options: { mirror: "http://mirror.example/debian" } },
+      });
+      const sources =
+        `deb http://mirror.example/debian ${release} main\n` +
+        `deb http://mirror.example/debian ${release}-updates main\n` +
+        `deb http://security.debian.org/debian-security ${release}-security main\n`;
+      // The download step resolves from this file, and the image gets it as its sources.list.
+      expect(file(result, "sources.list")).toBe(sources);
+      expect(file(result, "rootfs-settings")).toContain(
+        `sources ${sources.trim().replaceAll("\n", " | ")}\n`,
+      );
+    }
+    expect(downloadScript).toContain('cp /work/in/sources.list "$state/sources.list"');
+    expect(customizeRootfsScript).toContain('cp "$in/sources.list" "$root/etc/apt/sources.list"');
+  });
+
   it("keys the root filesystem on what shapes it, not on the board's own settings", () => {
     const key = (config: object) => file(plan(config), "rootfs-settings");
     expect(key({ ...base, system: { hostname: "other" } })).toBe(key(base));

@@ -84,6 +84,12 @@ const INITRAMFS_MODULES: Record<string, string[]> = {
   armhf: ["ext4", "mmc_block", "sunxi_mmc", "virtio_blk", "virtio_mmio", "virtio_pci"],
 };
 
+/**
+ * Debian's security archive. Ordinary mirrors do not carry it, so it does not follow the
+ * configured mirror; Debian's own hosts (security.debian.org, deb.debian.org) serve it.
+ */
+const SECURITY_ARCHIVE = "http://security.debian.org/debian-security";
+
 const MIB = 1024 * 1024;
 
 /** The `debian` recipe. */
@@ -108,7 +114,7 @@ export const debianRecipe: Recipe = {
     const packages = packageSet(config, architecture);
     const locale = config.system.locale ?? "en_US.UTF-8";
     const remove = [...(config.packages?.remove ?? [])].sort();
-    const sources = `deb ${mirror} ${release} main\ndeb ${mirror} ${release}-updates main\n`;
+    const sources = aptSources(mirror, release);
     const modules = INITRAMFS_MODULES[architecture] ?? [];
     const settings = imageSettings(config, ids.rootUuid);
     const name = `bbos-${board.id}-${release}`;
@@ -274,6 +280,19 @@ function packageSet(config: BoardConfigV2, architecture: string): string[] {
   for (const name of config.packages?.remove ?? []) packages.delete(name);
   packages.delete("");
   return [...packages].sort();
+}
+
+/**
+ * The image's apt sources, also what the download step resolves the package set from: the
+ * release, its stable updates and its security updates. Every release the recipe builds (the
+ * catalogue's Debian releases, stable ones) has a `-security` suite.
+ */
+function aptSources(mirror: string, release: string): string {
+  return lines([
+    `deb ${mirror} ${release} main`,
+    `deb ${mirror} ${release}-updates main`,
+    `deb ${SECURITY_ARCHIVE} ${release}-security main`,
+  ]);
 }
 
 function imageSizeMiB(config: BoardConfigV2): number {

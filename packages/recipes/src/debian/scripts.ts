@@ -95,7 +95,8 @@ apt=(apt-get -q -o "Dir::State=$state" -o "Dir::State::status=$state/status"
   -o "Dir::Cache=$state/cache" -o "APT::Architecture=$ARCH" -o "APT::Architectures=$ARCH"
   -o Acquire::Languages=none -o APT::Install-Recommends=false -o Acquire::Retries=3)
 
-echo "package lists of $RELEASE ($ARCH) from $MIRROR"
+echo "package lists of $RELEASE ($ARCH) from:"
+sed 's/^/  /' "$state/sources.list"
 "\${apt[@]}" update
 echo "::progress 0.2"
 
