@@ -9,6 +9,15 @@ class NoopResizeObserver implements ResizeObserver {
 }
 globalThis.ResizeObserver ??= NoopResizeObserver;
 
+// jsdom lays nothing out, so it has no scrollIntoView either; browsers all have it.
+if (!("scrollIntoView" in Element.prototype)) {
+  Object.defineProperty(Element.prototype, "scrollIntoView", {
+    value: () => undefined,
+    writable: true,
+    configurable: true,
+  });
+}
+
 afterEach(() => {
   // Testing Library only unmounts automatically when Vitest globals are on; they are off here.
   cleanup();

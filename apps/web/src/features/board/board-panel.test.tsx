@@ -18,6 +18,7 @@ import { renderWithQuery } from "../../../test/render-with-query";
 import { parseRequestBody, stubGraphQL } from "../../../test/stub-graphql";
 import { BoardPanel, connectionLabel } from "./board-panel";
 import { useBoardSelectionStore } from "./board-selection-store";
+import { useFieldFocusStore } from "./field-focus-store";
 
 const v1 = boardConfigSchemas["board-config/1"];
 const v3 = boardConfigSchemas["board-config/3"];
@@ -201,6 +202,43 @@ describe("BoardPanel", () => {
     setConfig(server, { ...wifi, network: { wifi: { ssid: "lab", psk: reference } } });
     receiveFromServer(provider(), server);
     expect(await screen.findByText("Set · revision 1")).toBeTruthy();
+  });
+
+  it("focuses a field asked for before the board loaded once its form shows, and only then", async () => {
+    const withFiles = {
+      ...typical,
+      files: [
+        { fileId: "f_motd", path: "/etc/motd" },
+        { fileId: "f_issue", path: "/etc/issue" },
+      ],
+    };
+    const { provider } = openBoard();
+    // The Explorer opens a board and asks for one of its fields in the same moment.
+    act(() => useFieldFocusStore.getState().focusField("/files/1"));
+    await screen.findByText("Connecting…");
+    expect(useFieldFocusStore.getState().request?.pointer).toBe("/files/1");
+
+    receiveFromServer(provider(), serverDoc(withFiles));
+    connectAndSync(provider());
+    await waitFor(() => expect(document.activeElement?.id).toBe("root_files_1_fileId"));
+    expect(useFieldFocusStore.getState().request).toBeNull();
+
+    // A handled request is not replayed when another board opens.
+    act(() => (document.activeElement as HTMLElement).blur());
+    act(() =>
+      useBoardSelectionStore.getState().selectBoard({
+        projectId: "p1",
+        projectName: "Lab",
+        boardId: "b2",
+        boardName: "second",
+        schemaId: v1.id,
+      }),
+    );
+    receiveFromServer(provider(), serverDoc(withFiles));
+    connectAndSync(provider());
+    await screen.findByDisplayValue("/etc/issue");
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(document.activeElement).toBe(document.body);
   });
 
   it("says Reconnecting… and then Offline, keeping the form and its edits", async () => {

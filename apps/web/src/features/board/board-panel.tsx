@@ -63,15 +63,18 @@ function BoardEditor({
   );
   const formArea = useRef<HTMLDivElement>(null);
   const focusRequest = useFieldFocusStore((state) => state.request);
+  // A request waits for the form: the Explorer may have just opened this board for it.
+  const formShown = schema.isSuccess && shared.loaded;
   useEffect(() => {
-    // The Validation panel asked for this field; the workspace shows this tab meanwhile, so
-    // the field is focusable from the next frame.
-    if (!focusRequest) return;
+    // Another panel asked for this field; the workspace shows this tab meanwhile, so the field
+    // is focusable from the next frame.
+    if (!focusRequest || !formShown) return;
     const frame = requestAnimationFrame(() => {
       if (formArea.current) focusFieldIn(formArea.current, focusRequest.pointer);
+      useFieldFocusStore.getState().settle(focusRequest.seq);
     });
     return () => cancelAnimationFrame(frame);
-  }, [focusRequest]);
+  }, [focusRequest, formShown]);
 
   return (
     <>
