@@ -1,14 +1,16 @@
-import { fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterEach, describe, expect, it } from "vitest";
+import { act, fireEvent, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { renderWithQuery } from "../../../test/render-with-query";
 import { stubGraphQL } from "../../../test/stub-graphql";
 import { useBoardSelectionStore } from "../board/board-selection-store";
 import { useBuildSelectionStore } from "../builds/build-selection-store";
+import { useVersionSelectionStore } from "./version-selection-store";
 import { VersionsPanel } from "./versions-panel";
 
 afterEach(() => {
   useBoardSelectionStore.getState().clearSelection();
+  useVersionSelectionStore.setState({ selected: null });
 });
 
 function version(number: number, message: string) {
@@ -94,5 +96,36 @@ describe("VersionsPanel", () => {
     expect(calls.find((call) => call.query.includes("startBuild"))?.variables).toEqual({
       input: { versionId: "v1" },
     });
+  });
+
+  it("marks and scrolls to the version chosen in the Explorer", async () => {
+    const nodes = [version(3, "c"), version(2, "b"), version(1, "a")];
+    stubGraphQL(() => ({
+      data: { versions: { totalCount: 3, edges: nodes.map((node) => ({ node })) } },
+    }));
+    const scrolled: Element[] = [];
+    vi.spyOn(Element.prototype, "scrollIntoView").mockImplementation(function (this: Element) {
+      scrolled.push(this);
+    });
+    useBoardSelectionStore.getState().selectBoard({
+      projectId: "p1",
+      projectName: "Gateway",
+      boardId: "b1",
+      boardName: "gw",
+      schemaId: "board-config/3",
+    });
+    useVersionSelectionStore.getState().selectVersion({ boardId: "b1", versionId: "v2" });
+    renderWithQuery(<VersionsPanel />);
+
+    const chosen = (await screen.findByText("Version 2")).closest("li");
+    expect(chosen?.getAttribute("aria-current")).toBe("true");
+    expect(document.querySelectorAll("[aria-current]")).toHaveLength(1);
+    expect(scrolled).toEqual([chosen]);
+
+    // A version of another board marks nothing here.
+    act(() =>
+      useVersionSelectionStore.getState().selectVersion({ boardId: "b9", versionId: "v3" }),
+    );
+    expect(document.querySelectorAll("[aria-current]")).toHaveLength(0);
   });
 });

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { useBoardSelectionStore } from "../board/board-selection-store";
 import {
@@ -8,6 +8,7 @@ import {
   versionDiffQueryOptions,
   versionsQueryOptions,
 } from "./version-operations";
+import { useVersionSelectionStore } from "./version-selection-store";
 
 /** The open board's saved versions, newest first: what changed, restore, build. */
 export function VersionsPanel() {
@@ -27,6 +28,17 @@ function BoardVersions({ boardId }: { boardId: string }) {
   const restore = useRestoreVersion(boardId);
   const build = useStartBuild();
   const [diffOf, setDiffOf] = useState<string | null>(null);
+  const chosen = useVersionSelectionStore((state) =>
+    state.selected?.boardId === boardId ? state.selected : null,
+  );
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    // Choosing the same version again scrolls to it again: each choice is a new object.
+    if (!chosen || !versions.data) return;
+    list.current
+      ?.querySelector(`[data-version-id="${chosen.versionId}"]`)
+      ?.scrollIntoView({ block: "nearest" });
+  }, [chosen, versions.data]);
 
   if (versions.isPending) {
     return (
@@ -53,11 +65,16 @@ function BoardVersions({ boardId }: { boardId: string }) {
   }
   return (
     <section className="panel" aria-label="Versions">
-      <ol className="version-list">
+      <ol className="version-list" ref={list}>
         {versions.data.map((version, index) => {
           const previous = versions.data[index + 1];
           return (
-            <li key={version.id} className="version">
+            <li
+              key={version.id}
+              className="version"
+              data-version-id={version.id}
+              aria-current={version.id === chosen?.versionId ? "true" : undefined}
+            >
               <div className="version__head">
                 <strong>Version {version.number}</strong>
                 <span className="muted">

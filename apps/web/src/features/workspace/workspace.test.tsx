@@ -7,6 +7,7 @@ import { renderWithQuery } from "../../../test/render-with-query";
 import { projectsData, stubGraphQL } from "../../../test/stub-graphql";
 import { useFieldFocusStore } from "../board/field-focus-store";
 import { useBuildSelectionStore } from "../builds/build-selection-store";
+import { useVersionSelectionStore } from "../versions/version-selection-store";
 import { createDefaultLayout } from "./default-layout";
 import { LAYOUT_STORAGE_KEY, loadLayoutOf, useLayoutStore } from "./layout-store";
 import { Workspace } from "./workspace";
@@ -16,6 +17,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   useBuildSelectionStore.getState().clear();
+  useVersionSelectionStore.setState({ selected: null });
 });
 
 function stubEmptyApi() {
@@ -144,6 +146,17 @@ describe("Workspace", () => {
     expect(selectedTabs()).not.toContain("Build detail");
     act(() => useBuildSelectionStore.getState().selectBuild("build-1"));
     await waitFor(() => expect(selectedTabs()).toContain("Build detail"));
+  });
+
+  it("shows Versions when a version is chosen", async () => {
+    stubEmptyApi();
+    renderWorkspace();
+    await screen.findByRole("toolbar", { name: "Workspace" });
+    expect(selectedTabs()).not.toContain("Versions");
+    act(() =>
+      useVersionSelectionStore.getState().selectVersion({ boardId: "b1", versionId: "v1" }),
+    );
+    await waitFor(() => expect(selectedTabs()).toContain("Versions"));
   });
 
   it("shows the editor when the Validation panel asks for a field", async () => {

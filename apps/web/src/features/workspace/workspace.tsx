@@ -19,6 +19,7 @@ import { ActivityPanel } from "../activity/activity-panel";
 import { ExplorerPanel } from "../explorer/explorer-panel";
 import { PanelBoundary } from "../shell/panel-boundary";
 import { ValidationPanel } from "../validation/validation-panel";
+import { useVersionSelectionStore } from "../versions/version-selection-store";
 import { createDefaultLayout } from "./default-layout";
 import { useDeepLinks } from "./deep-links";
 import { loadLayoutOf, useLayoutStore } from "./layout-store";
@@ -99,7 +100,10 @@ function WorkspaceLayout() {
   );
 }
 
-/** Choosing a board, or a problem of its config, shows the editor; choosing a build its detail. */
+/**
+ * Choosing a board, or a field of its config, shows the editor; choosing a version shows
+ * Versions, and a build its detail.
+ */
 function useBringForward(model: Model): void {
   useEffect(() => {
     const unsubscribeBoard = useBoardSelectionStore.subscribe((state, previous) => {
@@ -112,10 +116,16 @@ function useBringForward(model: Model): void {
         openPanel(model, "build");
       }
     });
-    const unsubscribeFocus = useFieldFocusStore.subscribe(() => openPanel(model, "board"));
+    const unsubscribeVersion = useVersionSelectionStore.subscribe((state, previous) => {
+      if (state.selected && state.selected !== previous.selected) openPanel(model, "versions");
+    });
+    const unsubscribeFocus = useFieldFocusStore.subscribe((state, previous) => {
+      if (state.request && state.request !== previous.request) openPanel(model, "board");
+    });
     return () => {
       unsubscribeBoard();
       unsubscribeBuild();
+      unsubscribeVersion();
       unsubscribeFocus();
     };
   }, [model]);
