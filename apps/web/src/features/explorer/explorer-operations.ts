@@ -30,6 +30,15 @@ const CATALOGUE_QUERY = graphql(`
   }
 `);
 
+const BOARD_CONFIG_QUERY = graphql(`
+  query BoardConfig($boardId: ID!) {
+    board(id: $boardId) {
+      id
+      config
+    }
+  }
+`);
+
 const CREATE_PROJECT_MUTATION = graphql(`
   mutation CreateProject($input: CreateProjectInput!) {
     createProject(input: $input) {
@@ -103,6 +112,49 @@ export function catalogueQueryOptions() {
     select: (data) => data.catalogueBoards,
     staleTime: Infinity,
   });
+}
+
+/**
+ * One entry of a board config's Extra files (`files`): an uploaded project file and where the
+ * build copies it. `index` is its place in the list, so `/files/<index>` is its field.
+ */
+export interface ConfigFile {
+  index: number;
+  fileId: string;
+  path: string;
+  mode: string | null;
+}
+
+/**
+ * The files the board's config references now, as the server derives the config from the
+ * board's document. Read when asked for (the Explorer's Files group), not kept live.
+ */
+export function boardFilesQueryOptions(boardId: string) {
+  return queryOptions({
+    queryKey: ["board-config", boardId] as const,
+    queryFn: async ({ signal }) => {
+      const { board } = await graphqlRequest(BOARD_CONFIG_QUERY, { boardId }, { signal });
+      if (!board) throw new Error("The board does not exist, or you are not a member.");
+      return board.config;
+    },
+    select: configFiles,
+  });
+}
+
+/** The well-formed entries of a config's `files`; whatever else is there the form reports. */
+function configFiles(config: unknown): ConfigFile[] {
+  const files = isRecord(config) ? config["files"] : undefined;
+  if (!Array.isArray(files)) return [];
+  return files.flatMap((entry: unknown, index) => {
+    if (!isRecord(entry)) return [];
+    const { fileId, path, mode } = entry;
+    if (typeof fileId !== "string" || typeof path !== "string") return [];
+    return [{ index, fileId, path, mode: typeof mode === "string" ? mode : null }];
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The board a created or imported board is, as the explorer selects it. */

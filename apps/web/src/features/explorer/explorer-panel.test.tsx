@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { renderWithQuery } from "../../../test/render-with-query";
 import { parseRequestBody, projectsData, stubGraphQL } from "../../../test/stub-graphql";
@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 describe("ExplorerPanel", () => {
-  it("lists projects with their boards", async () => {
+  it("lists projects with their boards, as a tree", async () => {
     stubGraphQL(() => ({
       data: projectsData([
         {
@@ -26,10 +26,15 @@ describe("ExplorerPanel", () => {
     renderWithQuery(<ExplorerPanel />);
 
     expect(screen.getByRole("status").textContent).toBe("Loading projects…");
-    expect(await screen.findByText("Gateway")).toBeTruthy();
-    expect(screen.getByRole("button", { name: "imx8-gw" })).toBeTruthy();
-    const sensorHub = screen.getByText("Sensor hub").closest("li");
-    expect(sensorHub && within(sensorHub).getByText("No boards")).toBeTruthy();
+    const tree = await screen.findByRole("tree", { name: "Projects" });
+    const gateway = within(tree).getByRole("treeitem", { name: "Gateway" });
+    expect(gateway.getAttribute("aria-level")).toBe("1");
+    expect(gateway.getAttribute("aria-expanded")).toBe("true");
+    const board = within(gateway).getByRole("treeitem", { name: "imx8-gw" });
+    expect(board.getAttribute("aria-level")).toBe("2");
+    expect(board.getAttribute("aria-expanded")).toBe("false");
+    const sensorHub = within(tree).getByRole("treeitem", { name: "Sensor hub" });
+    expect(within(sensorHub).getByRole("treeitem", { name: "No boards" })).toBeTruthy();
   });
 
   it("asks only for the fields it shows", async () => {
@@ -61,7 +66,7 @@ describe("ExplorerPanel", () => {
     expect(alert.textContent).toContain("Could not load projects: Not authenticated");
   });
 
-  it("selects a board when it is clicked", async () => {
+  it("opens a board when it is clicked, and marks it as the open one", async () => {
     stubGraphQL(() => ({
       data: projectsData([
         {
@@ -73,7 +78,7 @@ describe("ExplorerPanel", () => {
     }));
     renderWithQuery(<ExplorerPanel />);
 
-    fireEvent.click(await screen.findByRole("button", { name: "imx8-gw" }));
+    fireEvent.click(await screen.findByText("imx8-gw"));
 
     expect(useBoardSelectionStore.getState().selected).toEqual({
       projectId: "p1",
@@ -82,9 +87,72 @@ describe("ExplorerPanel", () => {
       boardName: "imx8-gw",
       schemaId: "board-config/1",
     });
-    expect(screen.getByRole("button", { name: "imx8-gw" }).getAttribute("aria-pressed")).toBe(
+    expect(screen.getByRole("treeitem", { name: "imx8-gw" }).getAttribute("aria-current")).toBe(
       "true",
     );
+  });
+
+  it("renames the open board, and the editor's title follows", async () => {
+    const renamed: unknown[] = [];
+    stubGraphQL((query, variables) => {
+      if (query.includes("renameBoard")) {
+        renamed.push(variables?.["input"]);
+        return { data: { renameBoard: { board: { id: "b1", name: "imx8-gw2" } } } };
+      }
+      return {
+        data: projectsData([
+          {
+            id: "p1",
+            name: "Gateway",
+            boards: [{ id: "b1", name: "imx8-gw", schemaId: "board-config/1" }],
+          },
+        ]),
+      };
+    });
+    renderWithQuery(<ExplorerPanel />);
+    fireEvent.click(await screen.findByText("imx8-gw"));
+
+    fireEvent.click(screen.getByRole("button", { name: "Rename imx8-gw" }));
+    fireEvent.change(screen.getByLabelText("New name"), { target: { value: "imx8-gw2" } });
+    fireEvent.click(screen.getByRole("button", { name: "Rename" }));
+
+    await waitFor(() =>
+      expect(useBoardSelectionStore.getState().selected?.boardName).toBe("imx8-gw2"),
+    );
+    expect(renamed).toEqual([{ boardId: "b1", name: "imx8-gw2" }]);
+    expect(screen.queryByLabelText("New name")).toBeNull();
+  });
+
+  it("archives a board once confirmed, closing it if it was open", async () => {
+    const archived: unknown[] = [];
+    stubGraphQL((query, variables) => {
+      if (query.includes("archiveBoard")) {
+        archived.push(variables?.["input"]);
+        return { data: { archiveBoard: { board: { id: "b1" } } } };
+      }
+      return {
+        data: projectsData([
+          {
+            id: "p1",
+            name: "Gateway",
+            boards: [{ id: "b1", name: "imx8-gw", schemaId: "board-config/1" }],
+          },
+        ]),
+      };
+    });
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal("confirm", confirm);
+    renderWithQuery(<ExplorerPanel />);
+    fireEvent.click(await screen.findByText("imx8-gw"));
+
+    fireEvent.click(screen.getByRole("button", { name: "Archive imx8-gw" }));
+    expect(confirm).toHaveBeenCalledOnce();
+    expect(archived).toEqual([]);
+
+    confirm.mockReturnValue(true);
+    fireEvent.click(screen.getByRole("button", { name: "Archive imx8-gw" }));
+    await waitFor(() => expect(useBoardSelectionStore.getState().selected).toBeNull());
+    expect(archived).toEqual([{ boardId: "b1" }]);
   });
 
   it("creates a board for hardware found by searching the catalogue, and opens it", async () => {

@@ -1,19 +1,18 @@
 import { useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useState } from "react";
 
-import { useBoardSelectionStore } from "../board/board-selection-store";
+import { useBoardSelectionStore, type SelectedBoard } from "../board/board-selection-store";
 import { projectsQueryOptions, type ProjectSummary } from "../projects/projects-operations";
-import { BoardPicker } from "./board-picker";
-import {
-  useArchiveBoard,
-  useCreateBoard,
-  useCreateProject,
-  useImportBoard,
-  useRenameBoard,
-  type CreatedBoard,
-} from "./explorer-operations";
+import { BoardGroups } from "./board-groups";
+import { ImportBoardForm, NewBoardForm, NewProjectForm, RenameBoardForm } from "./explorer-forms";
+import { useArchiveBoard, type CreatedBoard } from "./explorer-operations";
+import { Tree, TreeItem } from "./tree";
+import "./explorer.css";
 
-/** Projects and their boards: open, create, import, rename and archive boards. */
+/**
+ * Projects, their boards, and each board's versions, builds and files, as a tree: open boards,
+ * versions, builds and files; create, import, rename and archive boards.
+ */
 export function ExplorerPanel() {
   const projects = useQuery(projectsQueryOptions());
   const [creatingProject, setCreatingProject] = useState(false);
@@ -40,41 +39,51 @@ export function ExplorerPanel() {
       ) : projects.data.length === 0 ? (
         <p className="muted">No projects yet.</p>
       ) : (
-        <ul className="tree">
+        <Tree
+          label="Projects"
+          className="explorer-tree"
+          firstKey={projectKey(projects.data[0]?.id ?? "")}
+        >
           {projects.data.map((project) => (
             <ProjectItem key={project.id} project={project} />
           ))}
-        </ul>
+        </Tree>
       )}
     </section>
   );
 }
+
+const projectKey = (id: string) => `project:${id}`;
 
 type ProjectForm = "new-board" | "import" | null;
 
 function ProjectItem({ project }: { project: ProjectSummary }) {
   const [form, setForm] = useState<ProjectForm>(null);
   const selectBoard = useBoardSelectionStore((state) => state.selectBoard);
-  const open = (board: CreatedBoard) =>
-    selectBoard({
-      projectId: project.id,
-      projectName: project.name,
-      boardId: board.id,
-      boardName: board.name,
-      schemaId: board.schemaId,
-    });
+  const selection = (board: CreatedBoard): SelectedBoard => ({
+    projectId: project.id,
+    projectName: project.name,
+    boardId: board.id,
+    boardName: board.name,
+    schemaId: board.schemaId,
+  });
   const done = (board: CreatedBoard) => {
     setForm(null);
-    open(board);
+    selectBoard(selection(board));
   };
 
   return (
-    <li>
-      <div className="tree__project">
-        <span>{project.name}</span>
-        <span className="button-row">
+    <TreeItem
+      nodeKey={projectKey(project.id)}
+      level={1}
+      label={project.name}
+      expandable
+      defaultExpanded
+      actions={(tabIndex) => (
+        <>
           <button
             type="button"
+            tabIndex={tabIndex}
             aria-label={`New board in ${project.name}`}
             aria-expanded={form === "new-board"}
             onClick={() => setForm(form === "new-board" ? null : "new-board")}
@@ -83,275 +92,94 @@ function ProjectItem({ project }: { project: ProjectSummary }) {
           </button>
           <button
             type="button"
+            tabIndex={tabIndex}
             aria-label={`Import a board into ${project.name}`}
             aria-expanded={form === "import"}
             onClick={() => setForm(form === "import" ? null : "import")}
           >
             Import
           </button>
-        </span>
-      </div>
-      {form === "new-board" && (
-        <NewBoardForm projectId={project.id} onCancel={() => setForm(null)} onCreated={done} />
+        </>
       )}
-      {form === "import" && (
-        <ImportBoardForm projectId={project.id} onCancel={() => setForm(null)} onCreated={done} />
-      )}
+      below={
+        form === "new-board" ? (
+          <NewBoardForm projectId={project.id} onCancel={() => setForm(null)} onCreated={done} />
+        ) : form === "import" ? (
+          <ImportBoardForm projectId={project.id} onCancel={() => setForm(null)} onCreated={done} />
+        ) : null
+      }
+    >
       {project.boards.length === 0 ? (
-        <p className="muted tree__empty">No boards</p>
+        <TreeItem
+          nodeKey={`${projectKey(project.id)}:empty`}
+          level={2}
+          label="No boards"
+          disabled
+        />
       ) : (
-        <ul>
-          {project.boards.map((board) => (
-            <BoardItem key={board.id} board={board} onOpen={() => open(board)} />
-          ))}
-        </ul>
+        project.boards.map((board) => (
+          <BoardItem
+            key={board.id}
+            board={selection(board)}
+            onOpen={() => selectBoard(selection(board))}
+          />
+        ))
       )}
-    </li>
+    </TreeItem>
   );
 }
 
-function BoardItem({ board, onOpen }: { board: CreatedBoard; onOpen: () => void }) {
-  const selected = useBoardSelectionStore((state) => state.selected?.boardId === board.id);
+function BoardItem({ board, onOpen }: { board: SelectedBoard; onOpen: () => void }) {
+  const selected = useBoardSelectionStore((state) => state.selected?.boardId === board.boardId);
   const clearSelection = useBoardSelectionStore((state) => state.clearSelection);
   const [renaming, setRenaming] = useState(false);
   const archive = useArchiveBoard();
+  const summary = { id: board.boardId, name: board.boardName, schemaId: board.schemaId };
 
-  if (renaming) return <RenameBoardForm board={board} onDone={() => setRenaming(false)} />;
   return (
-    <li className="tree__row">
-      <button type="button" className="tree__board" aria-pressed={selected} onClick={onOpen}>
-        {board.name}
-      </button>
-      <button
-        type="button"
-        className="tree__action"
-        aria-label={`Rename ${board.name}`}
-        onClick={() => setRenaming(true)}
-      >
-        Rename
-      </button>
-      <button
-        type="button"
-        className="tree__action"
-        aria-label={`Archive ${board.name}`}
-        disabled={archive.isPending}
-        onClick={() => {
-          if (
-            !confirm(`Archive “${board.name}”? It leaves the list; its versions and builds stay.`)
-          ) {
-            return;
-          }
-          archive.mutate(board.id, { onSuccess: () => selected && clearSelection() });
-        }}
-      >
-        Archive
-      </button>
-    </li>
-  );
-}
-
-/** A small inline form: its fields, then the submit and Cancel buttons, and its error. */
-function InlineForm({
-  label,
-  submit,
-  busy,
-  error,
-  onSubmit,
-  onCancel,
-  children,
-}: {
-  label: string;
-  submit: string;
-  busy: boolean;
-  error?: string | null;
-  onSubmit: () => void;
-  onCancel: () => void;
-  children: ReactNode;
-}) {
-  return (
-    <form
-      className="inline-form"
-      aria-label={label}
-      onSubmit={(event: FormEvent) => {
-        event.preventDefault();
-        onSubmit();
-      }}
-    >
-      {children}
-      {error && (
-        <p className="inline-form__error" role="alert">
-          {error}
-        </p>
+    <TreeItem
+      nodeKey={`board:${board.boardId}`}
+      level={2}
+      label={board.boardName}
+      expandable
+      current={selected}
+      onActivate={onOpen}
+      actions={(tabIndex) => (
+        <>
+          <button
+            type="button"
+            tabIndex={tabIndex}
+            className="explorer-tree__action"
+            aria-label={`Rename ${board.boardName}`}
+            aria-expanded={renaming}
+            onClick={() => setRenaming(!renaming)}
+          >
+            Rename
+          </button>
+          <button
+            type="button"
+            tabIndex={tabIndex}
+            className="explorer-tree__action"
+            aria-label={`Archive ${board.boardName}`}
+            disabled={archive.isPending}
+            onClick={() => {
+              if (
+                !confirm(
+                  `Archive “${board.boardName}”? It leaves the list; its versions and builds stay.`,
+                )
+              ) {
+                return;
+              }
+              archive.mutate(board.boardId, { onSuccess: () => selected && clearSelection() });
+            }}
+          >
+            Archive
+          </button>
+        </>
       )}
-      <div className="button-row">
-        <button type="submit" className="button--primary" disabled={busy}>
-          {submit}
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function NameInput({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-}) {
-  return (
-    <label className="inline-form__field">
-      <span>{label}</span>
-      <input
-        type="text"
-        required
-        maxLength={100}
-        value={value}
-        // The form opens on the user's request, so moving focus into it is expected.
-        autoFocus
-        onChange={(event) => onChange(event.target.value)}
-      />
-    </label>
-  );
-}
-
-function NewProjectForm({ onDone }: { onDone: () => void }) {
-  const [name, setName] = useState("");
-  const create = useCreateProject();
-  return (
-    <InlineForm
-      label="New project"
-      submit="Create project"
-      busy={create.isPending}
-      onCancel={onDone}
-      onSubmit={() => create.mutate(name, { onSuccess: onDone })}
+      below={renaming && <RenameBoardForm board={summary} onDone={() => setRenaming(false)} />}
     >
-      <NameInput label="Project name" value={name} onChange={setName} />
-    </InlineForm>
-  );
-}
-
-function NewBoardForm({
-  projectId,
-  onCancel,
-  onCreated,
-}: {
-  projectId: string;
-  onCancel: () => void;
-  onCreated: (board: CreatedBoard) => void;
-}) {
-  const [name, setName] = useState("");
-  const [hardware, setHardware] = useState<string | null>(null);
-  const [missingHardware, setMissingHardware] = useState(false);
-  const create = useCreateBoard();
-  return (
-    <InlineForm
-      label="New board"
-      submit="Create board"
-      busy={create.isPending}
-      error={missingHardware ? "Choose the hardware the board is for." : null}
-      onCancel={onCancel}
-      onSubmit={() => {
-        if (hardware === null) {
-          setMissingHardware(true);
-          return;
-        }
-        create.mutate({ projectId, name, catalogueBoardId: hardware }, { onSuccess: onCreated });
-      }}
-    >
-      <NameInput label="Board name" value={name} onChange={setName} />
-      <BoardPicker
-        value={hardware}
-        onChange={(id) => {
-          setHardware(id);
-          setMissingHardware(false);
-        }}
-      />
-    </InlineForm>
-  );
-}
-
-/** Files larger than the server accepts are refused here, before they are read. */
-const MAX_IMPORT_BYTES = 1024 * 1024;
-
-function ImportBoardForm({
-  projectId,
-  onCancel,
-  onCreated,
-}: {
-  projectId: string;
-  onCancel: () => void;
-  onCreated: (board: CreatedBoard) => void;
-}) {
-  const [name, setName] = useState("");
-  const [file, setFile] = useState<File | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const importBoard = useImportBoard();
-  return (
-    <InlineForm
-      label="Import a board"
-      submit="Import"
-      busy={importBoard.isPending}
-      error={problem}
-      onCancel={onCancel}
-      onSubmit={() => {
-        if (!file) return setProblem("Choose a config file (JSON, as “Export” saves it).");
-        if (file.size > MAX_IMPORT_BYTES) {
-          return setProblem("The file is larger than 1 MiB, the most a config may be.");
-        }
-        setProblem(null);
-        void file
-          .text()
-          .then((configJson) => importBoard.mutateAsync({ projectId, name, configJson }))
-          .then(onCreated, (error: Error) => setProblem(error.message));
-      }}
-    >
-      <NameInput label="Board name" value={name} onChange={setName} />
-      <label className="inline-form__field">
-        <span>Config file</span>
-        <input
-          type="file"
-          accept="application/json,.json"
-          onChange={(event) => setFile(event.target.files?.[0] ?? null)}
-        />
-      </label>
-    </InlineForm>
-  );
-}
-
-function RenameBoardForm({ board, onDone }: { board: CreatedBoard; onDone: () => void }) {
-  const [name, setName] = useState(board.name);
-  const rename = useRenameBoard();
-  const selected = useBoardSelectionStore((state) => state.selected);
-  const selectBoard = useBoardSelectionStore((state) => state.selectBoard);
-  return (
-    <li>
-      <InlineForm
-        label={`Rename ${board.name}`}
-        submit="Rename"
-        busy={rename.isPending}
-        onCancel={onDone}
-        onSubmit={() =>
-          rename.mutate(
-            { boardId: board.id, name },
-            {
-              onSuccess: (renamed) => {
-                if (selected?.boardId === board.id) {
-                  selectBoard({ ...selected, boardName: renamed.name });
-                }
-                onDone();
-              },
-            },
-          )
-        }
-      >
-        <NameInput label="New name" value={name} onChange={setName} />
-      </InlineForm>
-    </li>
+      <BoardGroups board={board} level={3} />
+    </TreeItem>
   );
 }
