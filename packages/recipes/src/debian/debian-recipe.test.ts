@@ -197,12 +197,37 @@ describe("debianRecipe.plan", () => {
     expect(customizeRootfsScript).toContain('cp "$in/sources.list" "$root/etc/apt/sources.list"');
   });
 
+  it("installs console-setup for a keyboard layout other than the console's default US one", () => {
+    const packages = (config: object) => file(plan(config), "packages").trim().split("\n");
+    const german = { ...base, system: { ...base.system, keyboard: "de" } };
+    expect(packages(german)).toEqual(
+      expect.arrayContaining(["console-setup", "keyboard-configuration"]),
+    );
+    for (const config of [base, { ...base, system: { ...base.system, keyboard: "us" } }]) {
+      expect(packages(config)).not.toContain("console-setup");
+      expect(packages(config)).not.toContain("keyboard-configuration");
+    }
+    // The rootfs stage writes the layout before the packages are installed, so that
+    // keyboard-configuration keeps it; the configure stage leaves the file alone.
+    expect(file(plan(german), "keyboard")).toBe(
+      'XKBMODEL="pc105"\nXKBLAYOUT="de"\nXKBVARIANT=""\nXKBOPTIONS=""\nBACKSPACE="guess"\n',
+    );
+    expect(file(plan(base), "keyboard")).toContain('XKBLAYOUT="us"\n');
+    expect(plan(german).files.map((entry) => entry.path)).not.toContain(
+      "root/etc/default/keyboard",
+    );
+    expect(rootfsScript).toContain('cp /work/in/keyboard "$1/etc/default/keyboard"');
+  });
+
   it("keys the root filesystem on what shapes it, not on the board's own settings", () => {
     const key = (config: object) => file(plan(config), "rootfs-settings");
     expect(key({ ...base, system: { hostname: "other" } })).toBe(key(base));
     expect(key({ ...base, board: "rock64" })).toBe(key(base));
     expect(key({ ...base, system: { ...base.system, locale: "de_DE.UTF-8" } })).not.toBe(key(base));
     expect(key({ ...base, packages: { remove: ["nano"] } })).not.toBe(key(base));
+    expect(key({ ...base, system: { ...base.system, keyboard: "fr" } })).not.toBe(
+      key({ ...base, system: { ...base.system, keyboard: "de" } }),
+    );
   });
 
   it("writes users, keys and a key-only sudoer's sudo rule with their owners and modes", () => {

@@ -7,7 +7,7 @@ import type { Recipe, RecipeFile, RecipePlan, RecipeStage } from "@bbos/core/bui
 import { boardCatalogue, type BoardConfigV2, type CatalogueBoard } from "@bbos/schemas";
 
 import { bootLayout, type BootLayout } from "./boot-layout.ts";
-import { imageSettings } from "./image-files.ts";
+import { imageSettings, keyboardDefaults } from "./image-files.ts";
 import {
   assembleScript,
   configureScript,
@@ -62,6 +62,12 @@ const SERVER_PACKAGES = [
 ];
 
 /**
+ * What makes a keyboard layout apply on the console: keyboard-configuration keeps the layout
+ * (/etc/default/keyboard, debconf), console-setup compiles it into a keymap and loads it at boot.
+ */
+const KEYBOARD_PACKAGES = ["console-setup", "keyboard-configuration"];
+
+/**
  * The initramfs's modules (initramfs-tools `MODULES=list`): what finds the root file system on
  * the machines of each architecture. A list instead of `most` keeps the initramfs small and fast
  * to make, which matters most under emulation.
@@ -113,6 +119,7 @@ export const debianRecipe: Recipe = {
     const sizeMiB = imageSizeMiB(config);
     const packages = packageSet(config, architecture);
     const locale = config.system.locale ?? "en_US.UTF-8";
+    const keyboard = keyboardLayout(config);
     const remove = [...(config.packages?.remove ?? [])].sort();
     const sources = aptSources(mirror, release);
     const modules = INITRAMFS_MODULES[architecture] ?? [];
@@ -123,6 +130,7 @@ export const debianRecipe: Recipe = {
       { path: "packages", content: lines(packages) },
       { path: "remove", content: lines(remove) },
       { path: "locale", content: `${locale}\n` },
+      { path: "keyboard", content: keyboardDefaults(keyboard) },
       { path: "sources.list", content: sources },
       { path: "initramfs-modules", content: lines(modules) },
       { path: "customize-rootfs.sh", content: customizeRootfsScript },
@@ -135,6 +143,7 @@ export const debianRecipe: Recipe = {
           `architecture ${architecture}`,
           `release ${release}`,
           `locale ${locale}`,
+          `keyboard ${keyboard}`,
           `remove ${remove.join(" ")}`,
           `modules ${modules.join(" ")}`,
           `sources ${sources.trim().replaceAll("\n", " | ")}`,
@@ -275,6 +284,8 @@ function packageSet(config: BoardConfigV2, architecture: string): string[] {
   if (config.os.variant === "server") SERVER_PACKAGES.forEach((name) => packages.add(name));
   if (config.system.ssh?.enabled ?? true) packages.add("openssh-server");
   if ((config.system.locale ?? "en_US.UTF-8") !== "C.UTF-8") packages.add("locales");
+  // The kernel's console keymap is US already; any other layout needs console-setup to apply it.
+  if (keyboardLayout(config) !== "us") KEYBOARD_PACKAGES.forEach((name) => packages.add(name));
   if (config.network?.wifi) packages.add("wpasupplicant");
   for (const name of config.packages?.install ?? []) packages.add(name);
   for (const name of config.packages?.remove ?? []) packages.delete(name);
@@ -293,6 +304,10 @@ function aptSources(mirror: string, release: string): string {
     `deb ${mirror} ${release}-updates main`,
     `deb ${SECURITY_ARCHIVE} ${release}-security main`,
   ]);
+}
+
+function keyboardLayout(config: BoardConfigV2): string {
+  return config.system.keyboard ?? "us";
 }
 
 function imageSizeMiB(config: BoardConfigV2): number {

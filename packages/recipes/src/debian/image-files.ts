@@ -39,10 +39,6 @@ export function imageSettings(config: BoardConfigV2, rootUuid: string): ImageSet
     ),
     file("/etc/fstab", `UUID=${rootUuid}\t/\text4\tdefaults,errors=remount-ro\t0\t1\n`),
     file("/etc/timezone", `${system.timezone ?? "Etc/UTC"}\n`),
-    file(
-      "/etc/default/keyboard",
-      `XKBMODEL="pc105"\nXKBLAYOUT="${system.keyboard ?? "us"}"\nXKBVARIANT=""\nXKBOPTIONS=""\nBACKSPACE="guess"\n`,
-    ),
     ...networkFiles(config),
   ];
   const directories: ImageFile[] = [];
@@ -109,6 +105,15 @@ export function imageSettings(config: BoardConfigV2, rootUuid: string): ImageSet
       .map((user) => `${user.name}:${user.passwordHash}\n`)
       .join(""),
   };
+}
+
+/**
+ * /etc/default/keyboard for an XKB layout. The rootfs stage puts it in place before packages are
+ * installed: keyboard-configuration then takes its values (into debconf too) instead of its
+ * defaults, and console-setup compiles the console keymap from it.
+ */
+export function keyboardDefaults(layout: string): string {
+  return `XKBMODEL="pc105"\nXKBLAYOUT="${layout}"\nXKBVARIANT=""\nXKBOPTIONS=""\nBACKSPACE="guess"\n`;
 }
 
 function file(path: string, content: string): ImageFile {

@@ -157,8 +157,11 @@ build_rootfs() {
 printf "#!/bin/sh\nexit 0\n" >"$1/usr/sbin/update-initramfs"
 chmod 755 "$1/usr/sbin/update-initramfs"'
 
+  # The keyboard layout is in place before keyboard-configuration is installed, which then keeps
+  # it (debconf is non-interactive here) and console-setup makes its cached keymap from it.
   mmdebstrap --mode=unshare --variant=apt --architectures="$ARCH" "\${include[@]}" \
     --aptopt='Acquire::Languages "none"' \
+    --setup-hook='mkdir -p "$1/etc/default" && cp /work/in/keyboard "$1/etc/default/keyboard"' \
     --essential-hook="$divert" \
     --customize-hook='bash /work/in/customize-rootfs.sh "$1"' \
     "$RELEASE" /work/rootfs.tar "deb [trusted=yes] copy:///work/debs ./"
