@@ -110,16 +110,26 @@ echo "resolved $count packages"
 flock /cache/apt/lock "\${apt[@]}" -o Dir::Cache::archives=/cache/apt/archives \
   install -y --download-only '?essential' apt "\${packages[@]}"
 echo "::progress 0.8"
-# apt prints the index's MD5 for each file: check the cached copies against it, then record
-# the set by SHA-256.
-: >/work/debs/MD5SUMS
-while read -r _uri file _size hash; do
-  [ "\${hash%%:*}" = MD5Sum ] || { echo "unexpected hash from apt: $hash" >&2; exit 1; }
+# apt checks only the size of a file it finds in the cache: check each copy against the SHA-256
+# of the archive's index (the security archive's index has no MD5, so the hash --print-uris
+# shows is not always there), then record the set by it.
+versions=()
+while read -r _uri file _rest; do
   cp -- "/cache/apt/archives/$file" /work/debs/
   touch -- "/cache/apt/archives/$file"
-  printf '%s  %s\n' "\${hash#MD5Sum:}" "$file" >>/work/debs/MD5SUMS
+  IFS=_ read -r name version _ <<<"$file"
+  versions+=("$name=\${version//%3a/:}")
 done </work/package-uris
-(cd /work/debs && md5sum --quiet --strict -c MD5SUMS && rm MD5SUMS && sha256sum -- *.deb >SHA256SUMS)
+# The index's records as sha256sum lines, named as apt names the files (an epoch's colon as %3a).
+"\${apt[@]/#apt-get/apt-cache}" show --no-all-versions "\${versions[@]}" | awk -v RS= -F '\n' '{
+  delete field
+  for (i = 1; i <= NF; i++) { split($i, kv, ": "); field[kv[1]] = kv[2] }
+  version = field["Version"]; gsub(/:/, "%3a", version)
+  printf "%s  %s_%s_%s.deb\n", field["SHA256"], field["Package"], version, field["Architecture"]
+}' | sort -u >/work/debs.sha256
+listed=$(wc -l </work/debs.sha256)
+[ "$listed" -eq "$count" ] || { echo "the index lists $listed of the $count files" >&2; exit 1; }
+(cd /work/debs && sha256sum --quiet --strict -c /work/debs.sha256 && sha256sum -- *.deb >SHA256SUMS)
 # The recorded package set, published with the image and named in its provenance.
 cp /work/debs/SHA256SUMS /work/out/package-set.sha256
 flock /cache/apt/lock bash -c "$(declare -f evict); evict /cache/apt/archives '*.deb' $((CACHE_LIMIT_MIB / 4))"
