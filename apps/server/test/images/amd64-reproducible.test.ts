@@ -1,12 +1,13 @@
 // Reproducibility of the debian recipe, on the native qemu-amd64 image: one config version built
 // twice with `force`, each time from an empty root filesystem cache (so the root filesystem is
 // installed again from the recorded packages), gives the same image bytes. The image then boots
-// under qemu-system-x86_64 with OVMF to a login.
+// under qemu-system-x86_64 with OVMF to a login, with the configured keyboard layout applied.
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -21,6 +22,7 @@ import {
   buildImage,
   buildLogText,
   downloadImage,
+  readImageFile,
   TEST_USER,
   type BuildJson,
 } from "./image-builds.ts";
@@ -34,6 +36,7 @@ const config = {
   system: {
     hostname: "bbos-amd64",
     timezone: "Europe/Berlin",
+    keyboard: "de",
     users: [{ name: TEST_USER.name, sudo: true, passwordHash: TEST_USER.passwordHash }],
   },
   packages: { install: ["htop"] },
@@ -72,8 +75,12 @@ async function succeeded(build: BuildJson): Promise<BuildJson> {
 const imageDigest = (build: BuildJson) =>
   build.artifacts.find((artifact) => artifact.kind === "IMAGE")?.sha256;
 
+/** Where the qemu-amd64 image's root file system starts (after the ESP). */
+const ROOT_OFFSET = 64 * 1024 * 1024;
+
 describe("the debian recipe's qemu-amd64 image", () => {
   let first: BuildJson;
+  let image: string;
 
   it("is the same, byte for byte, when one version is built twice from scratch", async () => {
     const one = await buildImage(installation, config, { force: true });
@@ -103,8 +110,23 @@ describe("the debian recipe's qemu-amd64 image", () => {
     });
   });
 
+  it("updates from the security archive and has the configured layout as its console keymap", async () => {
+    image = await downloadImage(installation, first, dir);
+    const read = async (path: string) => (await readImageFile(image, ROOT_OFFSET, path)).toString();
+    expect(await read("/etc/apt/sources.list")).toContain(
+      "deb http://security.debian.org/debian-security bookworm-security main\n",
+    );
+    expect(await read("/etc/default/keyboard")).toMatch(/^XKBLAYOUT="de"$/m);
+    expect(await artifactText(first, /\.packages\.txt$/)).toMatch(/^console-setup\t/m);
+    // console-setup compiled the German keymap at installation: the key left of U types "z".
+    const setup = await read("/etc/console-setup/cached_setup_keyboard.sh");
+    const keymap = /loadkeys '(\/etc\/console-setup\/cached_\S+\.kmap\.gz)'/.exec(setup)?.[1];
+    expect(keymap).toBeDefined();
+    const keys = gunzipSync(await readImageFile(image, ROOT_OFFSET, keymap ?? "")).toString();
+    expect(keys).toMatch(/^keycode 21 = \+U\+007a /m);
+  });
+
   it("boots under qemu-system-x86_64 with OVMF to a login with the configured host name", async () => {
-    const image = await downloadImage(installation, first, dir);
     await using machine = await bootImage(image, "amd64");
     const prompt = await machine.waitFor(/bbos-amd64 login: $/m, 10 * 60_000);
     machine.type(TEST_USER.name);
@@ -115,9 +137,13 @@ describe("the debian recipe's qemu-amd64 image", () => {
       `qemu-amd64 boot (TCG, OVMF): login prompt ${(prompt / 1000).toFixed(1)} s, logged in ${(loggedIn / 1000).toFixed(1)} s`,
     );
     // Quotes split the marker, so that the echoed command line never matches the output.
-    machine.type('echo "HO""ST=$(hostname) TZ=$(cat /etc/timezone) HTOP=$(command -v htop)"');
-    await machine.waitFor(/HOST=\S+ TZ=\S+ HTOP=\S+/, 60_000);
-    expect(machine.output()).toMatch(/HOST=bbos-amd64 TZ=Europe\/Berlin HTOP=\/usr\/bin\/htop/);
+    machine.type(
+      'echo "HO""ST=$(hostname) TZ=$(cat /etc/timezone) HTOP=$(command -v htop) KEYMAP=$(systemctl is-active keyboard-setup.service)"',
+    );
+    await machine.waitFor(/HOST=\S+ TZ=\S+ HTOP=\S+ KEYMAP=\S+/, 60_000);
+    expect(machine.output()).toMatch(
+      /HOST=bbos-amd64 TZ=Europe\/Berlin HTOP=\/usr\/bin\/htop KEYMAP=active/,
+    );
   });
 });
 
