@@ -33,7 +33,7 @@ const config = {
   build: { recipe: "debian" },
 };
 
-const BUILD_FIELDS = `id status stage progress attempt errorMessage cacheKey queuePosition etaSeconds
+const BUILD_FIELDS = `id status stage stages { id title } progress attempt errorMessage cacheKey queuePosition etaSeconds
   reproduceCommand cancelRequested startedAt finishedAt
   artifacts { id kind name size sha256 downloadUrl }`;
 
@@ -49,6 +49,7 @@ interface BuildJson {
   id: string;
   status: string;
   stage: string | null;
+  stages: { id: string; title: string }[];
   progress: number;
   attempt: number;
   errorMessage: string | null;
@@ -263,6 +264,13 @@ describe("a build, from version to verified download", () => {
       true,
     );
     built = await readBuild(buildId);
+    // The recipe's stages, then the compression the config asks for, as the worker ran them.
+    expect(built.stages).toEqual([
+      { id: "prepare", title: "Prepare" },
+      { id: "image", title: "Image" },
+      { id: "compress", title: "Compressing the image (zstd)" },
+    ]);
+    expect(statuses.some((update) => update.stage === "compress")).toBe(true);
     console.log(
       `shell-test build: ${Math.round(performance.now() - started)} ms from save to SUCCEEDED`,
     );

@@ -20,11 +20,10 @@ import {
   type StoredObject,
 } from "@bbos/artifacts";
 import {
+  imageCompressionOf,
   redactor,
   secretValues,
   withImageCompression,
-  type ImageCompression,
-  type JsonObject,
   type Recipe,
   type RecipeOutput,
   type RecipePlan,
@@ -104,7 +103,7 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
             debianMirror: options.debianMirror,
           }),
           recipe.stages,
-          compressionOf(build.config),
+          imageCompressionOf(build.config),
         );
         const startedOn = new Date();
         const timings = await runPlan({
@@ -151,13 +150,6 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
 }
 
 /** The config's `image.compression`, or the schema's default. */
-function compressionOf(config: JsonObject): ImageCompression {
-  const image = config.image;
-  const value =
-    image && typeof image === "object" && !Array.isArray(image) ? image.compression : undefined;
-  return value === "zstd" || value === "none" ? value : "xz";
-}
-
 interface PublishContext {
   builderImage: { tag: string; id: string };
   startedOn: Date;

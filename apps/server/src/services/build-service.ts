@@ -3,9 +3,11 @@
 // machine in the core decides every transition (`changeBuild` applies it in one transaction).
 import {
   buildCacheKey,
+  buildStages,
   can,
   DomainError,
   estimateRemainingMs,
+  imageCompressionOf,
   isBuildId,
   isConfigVersionId,
   isProjectId,
@@ -316,6 +318,17 @@ export function createBuildService(options: BuildServiceOptions) {
     downloadUrl: (artifact: ArtifactRow) => options.downloadUrl(artifact),
 
     recipes: () => [...recipes.values()],
+
+    /**
+     * The stages the build goes through: its recipe's, then compression as its config asks;
+     * none when no worker has the recipe any more.
+     */
+    async stages(build: BuildRow) {
+      const recipe = recipes.get(build.recipe);
+      if (!recipe) return [];
+      const [version] = await findVersionsById(db, [build.configVersionId]);
+      return [...buildStages(recipe.stages, version ? imageCompressionOf(version.config) : "xz")];
+    },
 
     /** The log after `after`, then live, until the build's log ends or `signal` aborts. */
     async log(

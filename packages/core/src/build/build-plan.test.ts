@@ -4,6 +4,7 @@ import {
   buildCacheKey,
   estimateRemainingMs,
   overallProgress,
+  imageCompressionOf,
   withImageCompression,
 } from "./build-plan.ts";
 
@@ -109,7 +110,7 @@ describe("withImageCompression", () => {
     expect(step?.script).toContain('xz -q -T0 -6 -c -- "$IMAGE"');
     expect(compressed.stages).toEqual([
       ...stages,
-      { id: "compress", title: "Compress (xz)", weight: 1 },
+      { id: "compress", title: "Compressing the image (xz)", weight: 1 },
     ]);
     expect(overallProgress(compressed.stages, "image", 1)).toBeCloseTo(0.9);
   });
@@ -117,5 +118,15 @@ describe("withImageCompression", () => {
   it("names zstd images .zst and leaves uncompressed plans alone", () => {
     expect(withImageCompression(plan, stages, "zstd").plan.image.name).toBe("bbos.img.zst");
     expect(withImageCompression(plan, stages, "none")).toEqual({ plan, stages });
+  });
+});
+
+describe("imageCompressionOf", () => {
+  it("reads image.compression, xz when it is unset or unknown", () => {
+    expect(imageCompressionOf({ image: { compression: "zstd" } })).toBe("zstd");
+    expect(imageCompressionOf({ image: { compression: "none" } })).toBe("none");
+    expect(imageCompressionOf({ image: {} })).toBe("xz");
+    expect(imageCompressionOf({})).toBe("xz");
+    expect(imageCompressionOf({ image: ["zstd"] })).toBe("xz");
   });
 });

@@ -1,5 +1,6 @@
 // Pure figures of a build: its cache key, its overall progress and its remaining time.
 import { canonicalJson } from "../canonical-json.ts";
+import type { JsonObject } from "../safe-json.ts";
 import { sha256Hex } from "../sha256-hex.ts";
 import type { RecipeOutput, RecipePlan, RecipeStage } from "./recipe.ts";
 
@@ -88,11 +89,39 @@ const COMPRESSORS = {
   },
 } as const;
 
+/** `image.compression` of a board config: how its downloadable image is compressed. */
+export function imageCompressionOf(config: JsonObject): ImageCompression {
+  const image = config["image"];
+  const value =
+    image && typeof image === "object" && !Array.isArray(image) ? image["compression"] : undefined;
+  return value === "zstd" || value === "none" ? value : "xz";
+}
+
+/**
+ * The stages a build goes through: the recipe's, then compression (a tenth of the expected
+ * time) unless the image stays raw.
+ */
+export function buildStages(
+  stages: readonly RecipeStage[],
+  compression: ImageCompression = "xz",
+): readonly RecipeStage[] {
+  if (compression === "none") return stages;
+  const total = stages.reduce((sum, stage) => sum + stage.weight, 0);
+  return [
+    ...stages,
+    {
+      id: COMPRESS_STAGE,
+      title: `Compressing the image (${compression})`,
+      weight: total > 0 ? total / 9 : 1,
+    },
+  ];
+}
+
 /**
  * The plan with one more step that compresses its raw image as the config asks (`xz`, the
  * schema's default, `zstd`, or `none`), without network, and the stages with one more for it
  * (a tenth of the expected time); the image output becomes the compressed file. Recipes write
- * raw images and leave compression to this.
+ * raw images and leave compression to this. The stages are {@link buildStages}.
  */
 export function withImageCompression(
   plan: RecipePlan,
@@ -106,7 +135,6 @@ export function withImageCompression(
     name: plan.image.name + compressor.extension,
     contentType: compressor.contentType,
   };
-  const total = stages.reduce((sum, stage) => sum + stage.weight, 0);
   return {
     plan: {
       ...plan,
@@ -123,9 +151,6 @@ export function withImageCompression(
       ],
       image,
     },
-    stages: [
-      ...stages,
-      { id: COMPRESS_STAGE, title: `Compress (${compression})`, weight: total > 0 ? total / 9 : 1 },
-    ],
+    stages: buildStages(stages, compression),
   };
 }

@@ -2,7 +2,9 @@
 // build workers need. `@bbos/core` re-exports all of it.
 export {
   buildCacheKey,
+  buildStages,
   estimateRemainingMs,
+  imageCompressionOf,
   overallProgress,
   withImageCompression,
   type CacheKeyInput,

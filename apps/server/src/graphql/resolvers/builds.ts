@@ -100,6 +100,7 @@ export const buildSubscriptions = {
 export const Build = {
   version: (build, _, { services }) => services.builds.version(build),
   board: (build, _, { services }) => services.builds.board(build),
+  stages: (build, _, { services }) => services.builds.stages(build),
   queuePosition: (build, _, { services }) => services.builds.queuePosition(build),
   etaSeconds: (build, _, { services }) => services.builds.etaSeconds(build),
   cancelRequested: (build) => build.cancelRequestedAt !== null,
