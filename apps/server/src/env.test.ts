@@ -139,4 +139,18 @@ describe("readServerEnv", () => {
       }),
     ).not.toThrowError(/hunter2/);
   });
+
+  it("reads the project file size limit, at most 1 GiB, and leaves the default to the server", () => {
+    const base = { DATABASE_URL: "postgres://x/y" };
+    expect(readServerEnv(base).PROJECT_FILE_MAX_BYTES).toBeUndefined();
+    expect(
+      readServerEnv({ ...base, PROJECT_FILE_MAX_BYTES: "1048576" }).PROJECT_FILE_MAX_BYTES,
+    ).toBe(1048576);
+    expect(() => readServerEnv({ ...base, PROJECT_FILE_MAX_BYTES: "2147483648" })).toThrow(
+      /\n {2}PROJECT_FILE_MAX_BYTES: must be at most 1073741824 \(1 GiB\)/,
+    );
+    expect(() => readServerEnv({ ...base, PROJECT_FILE_MAX_BYTES: "64M" })).toThrow(
+      /PROJECT_FILE_MAX_BYTES: must be a whole number/,
+    );
+  });
 });

@@ -83,6 +83,14 @@ const variables = {
   ),
   /** Largest collab (Yjs) WebSocket message, in bytes. @defaultValue 1 MiB */
   COLLAB_MAX_MESSAGE_BYTES: wholeNumber(1024).default(1024 * 1024),
+  /**
+   * Largest project file an upload may store, in bytes; at most 1 GiB (sizes are 32-bit in the
+   * database, and files are overlays and scripts, not images).
+   * @defaultValue 64 MiB (the file service's default)
+   */
+  PROJECT_FILE_MAX_BYTES: wholeNumber(1)
+    .pipe(z.number().max(1024 ** 3, "must be at most 1073741824 (1 GiB)"))
+    .optional(),
   /** Set by npm when started through `npm start`; reported by `health`. */
   npm_package_version: z.string().default("dev"),
 };

@@ -67,6 +67,7 @@ try {
     auth: await authOptions(),
     allowedOrigins: env.ALLOWED_ORIGINS,
     collabLimits: { maxMessageBytes: env.COLLAB_MAX_MESSAGE_BYTES },
+    maxProjectFileBytes: env.PROJECT_FILE_MAX_BYTES,
     builds: {
       recipes: productRecipes,
       builderImageId: builderImageId(),

@@ -3,8 +3,8 @@
 // A new feature adds one `register…` call here, not wiring of its own.
 //
 //   1. Every response gets the security headers; connections are bounded in time.
-//   2. HTTP routes in order: /healthz and /readyz, /auth (login and logout), /graphql (size and
-//      rate limits first), then the web app (WEB_DIST).
+//   2. HTTP routes in order: /healthz and /readyz, /auth (login and logout), downloads and
+//      project files, /graphql (size and rate limits first), then the web app (WEB_DIST).
 //   3. WebSocket upgrades go through one router by path (/graphql today), rate limited.
 //   4. Every transport learns who a request acts for from one `identity` (auth/identity.ts).
 //   5. close() drains: stops accepting, ends subscriptions, waits for in-flight requests.
@@ -40,6 +40,7 @@ import { artifactRoutes } from "./http/artifact-routes.ts";
 import { refuseInvalidCredentials } from "./http/credentials.ts";
 import { httpErrorHandler } from "./http/error-handler.ts";
 import { healthRoutes } from "./http/health-routes.ts";
+import { projectFileRoutes } from "./http/project-file-routes.ts";
 import { createRateLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from "./http/rate-limit.ts";
 import {
   DEFAULT_HTTP_TIMEOUTS,
@@ -81,6 +82,8 @@ export interface ServerOptions {
   allowedOrigins?: readonly string[];
   /** @defaultValue {@link DEFAULT_COLLAB_LIMITS} */
   collabLimits?: Partial<CollabLimits>;
+  /** Largest project file accepted, in bytes. @defaultValue 64 MiB */
+  maxProjectFileBytes?: number;
   builds: BuildOptions;
   /** Seals the values of secret config fields; the workers open them with the same ring. */
   secrets: SecretKeyRing;
@@ -178,6 +181,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     audit,
     secrets: options.secrets,
     membershipChangeLimit: limiter.membershipChange,
+    // Project files share the artifacts' storage, under their own prefix (`files/`).
+    files: { store, maxFileBytes: options.maxProjectFileBytes },
     builds: {
       queue: buildQueue,
       events: buildEvents,
@@ -207,9 +212,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(
     authRoutes({ auth: options.auth, db, log, identity, audit, limitSignIns: limiter.signIns }),
   );
-  app.use(["/graphql", "/artifacts", "/builds"], refuseInvalidCredentials(identity, options.auth));
+  app.use(
+    ["/graphql", "/artifacts", "/builds", "/projects", "/files"],
+    refuseInvalidCredentials(identity, options.auth),
+  );
   app.use(
     artifactRoutes({ db, store, signingKey, resolveViewer: identity.resolveViewer, audit, log }),
+  );
+  app.use(
+    projectFileRoutes({
+      files: services.files,
+      resolveViewer: identity.resolveViewer,
+      audit,
+      limitUploads: limiter.fileUploads,
+      log,
+    }),
   );
   app.use("/graphql", refuseOversizedBodies(MAX_BODY_BYTES), limiter.graphql);
   const graphql = await registerGraphQL({

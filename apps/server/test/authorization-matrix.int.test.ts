@@ -14,6 +14,7 @@ import { Readable } from "node:stream";
 import { policyOf, transportPolicies } from "../src/auth/policies.ts";
 import { CollabCloseCode, PermissionDeniedReason } from "../src/collab/close-codes.ts";
 import { connectBoard, openRawSocket, recordDeniedReasons } from "./collab-clients.ts";
+import { uploadFile } from "./project-file-client.ts";
 import { loadTypeDefs } from "../src/graphql/type-defs.ts";
 import {
   graphql,
@@ -46,6 +47,7 @@ describe("authorization matrix", () => {
     versionId: string;
     buildId: string;
     artifactId: string;
+    fileDownloadPath: string;
     config: unknown;
     exported: string;
   };
@@ -350,6 +352,7 @@ describe("authorization matrix", () => {
       versionId: "",
       buildId: "",
       artifactId: "",
+      fileDownloadPath: "",
       config: null,
       exported: "",
     };
@@ -396,6 +399,10 @@ describe("authorization matrix", () => {
       },
     });
     world.artifactId = artifact.id;
+    const uploaded = await uploadFile(server.url, world.projectId, "matrix/motd", "matrix\n", {
+      cookie: cookies.get("OWNER"),
+    });
+    world.fileDownloadPath = uploaded.body.file?.latestVersion.downloadPath ?? "";
   });
   afterAll(() => server?.close());
 
@@ -523,23 +530,43 @@ describe("authorization matrix", () => {
     };
   }
 
-  it("gives the collab socket and downloads the outcome their policy says, for every caller", async () => {
+  /** The outcome an HTTP route's status stands for. */
+  function outcomeOf(status: number): Outcome {
+    if (status === 200 || status === 201) return "allowed";
+    if (status === 401) return "unauthenticated";
+    if (status === 403) return "forbidden";
+    if (status === 404) return "hidden";
+    throw new Error(`unexpected HTTP status ${status}`);
+  }
+
+  it("gives the collab socket, downloads and uploads the outcome their policy says, for every caller", async () => {
     const mismatches: string[] = [];
     for (const caller of CALLERS) {
       const collab = await collabOutcome(caller);
+      const headers: Record<string, string> = cookies.has(caller)
+        ? { cookie: cookies.get(caller) ?? "" }
+        : {};
       const download = await fetch(`${server.url}/artifacts/${world.artifactId}/matrix.txt`, {
-        headers: cookies.has(caller) ? { cookie: cookies.get(caller) ?? "" } : {},
+        headers,
       });
-      const downloaded: Outcome =
-        download.status === 200
-          ? "allowed"
-          : download.status === 401
-            ? "unauthenticated"
-            : "hidden";
+      const fileDownload = await fetch(`${server.url}${world.fileDownloadPath}`, { headers });
+      const fileUpload = await uploadFile(server.url, world.projectId, fresh("upload"), "x", {
+        cookie: cookies.get(caller),
+      });
       const results: [string, Outcome, Outcome][] = [
         ["collab read", collab.read, expectedFor(transportPolicies.collabRead, caller)],
         ["collab write", collab.write, expectedFor(transportPolicies.collabWrite, caller)],
-        ["download", downloaded, expectedFor(transportPolicies.download, caller)],
+        ["download", outcomeOf(download.status), expectedFor(transportPolicies.download, caller)],
+        [
+          "file download",
+          outcomeOf(fileDownload.status),
+          expectedFor(transportPolicies.fileDownload, caller),
+        ],
+        [
+          "file upload",
+          outcomeOf(fileUpload.status),
+          expectedFor(transportPolicies.fileUpload, caller),
+        ],
       ];
       for (const [what, got, want] of results) {
         if (got !== want) mismatches.push(`${what} as ${caller}: ${got}, want ${want}`);

@@ -127,6 +127,14 @@ export {
   useShareLink,
   type ShareLinkRow,
 } from "./repositories/share-links.ts";
+export {
+  addFileVersion,
+  findFileVersion,
+  findProjectFile,
+  type AddFileVersionInput,
+  type FileVersionRow,
+  type ProjectFileRow,
+} from "./repositories/project-files.ts";
 export { resolveSecret, storeSecret, type StoreSecretInput } from "./repositories/secrets.ts";
 export {
   newSecretKeyRingText,

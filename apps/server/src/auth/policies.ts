@@ -107,6 +107,10 @@ export const transportPolicies = {
   collabWrite: "board.edit",
   /** Download an artifact or a build's log archive. */
   download: "project.read",
+  /** Upload a project file (`PUT /projects/<id>/files`). */
+  fileUpload: "board.edit",
+  /** Download a version of a project file. */
+  fileDownload: "project.read",
 } as const satisfies Record<string, ProjectAction>;
 
 /**

@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 
-import { isDomainError, type DomainErrorCode } from "@bbos/core";
+import { isDomainError, type DomainError, type DomainErrorCode } from "@bbos/core";
 
 import type { Logger } from "../logger.ts";
 
@@ -17,6 +17,15 @@ const codes: Record<DomainErrorCode, string> = {
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   RATE_LIMITED: "RATE_LIMITED",
 };
+
+/** What a client sees of a domain error under `extensions`, over GraphQL and the HTTP routes. */
+export function domainErrorExtensions(error: DomainError): Record<string, unknown> {
+  return {
+    code: codes[error.code],
+    domainCode: error.code,
+    ...(error.details ? { details: error.details } : {}),
+  };
+}
 
 /**
  * Errors about the request itself (syntax, validation, variables, limits) pass through. Apollo
@@ -88,11 +97,7 @@ export function createFormatError(log: Logger, options: FormatErrorOptions) {
       return {
         message: clean(original.message),
         ...(formatted.path ? { path: formatted.path } : {}),
-        extensions: {
-          code: codes[original.code],
-          domainCode: original.code,
-          ...(original.details ? { details: original.details } : {}),
-        },
+        extensions: domainErrorExtensions(original),
       };
     }
     const code = formatted.extensions?.code;

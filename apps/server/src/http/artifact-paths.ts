@@ -1,4 +1,4 @@
-// Where this server serves build files; the API hands these paths out.
+// Where this server serves build files and project files; the API hands these paths out.
 
 /** Where the public signing key is served; the web app and the README point here. */
 export const PUBLIC_KEY_PATH = "/.well-known/bbos/minisign.pub";
@@ -11,4 +11,9 @@ export function artifactPath(artifact: { id: string; name: string }): string {
 /** The path of a build's whole log as plain text (its archive, decompressed on the way). */
 export function buildLogPath(buildId: string): string {
   return `/builds/${buildId}/log.txt`;
+}
+
+/** The path that serves one version of a project file: `/files/<fileId>/versions/<n>`. */
+export function fileVersionPath(version: { fileId: string; number: number }): string {
+  return `/files/${version.fileId}/versions/${version.number}`;
 }

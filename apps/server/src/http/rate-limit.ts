@@ -23,10 +23,13 @@ export interface RateLimits {
   signInsPerMinute?: number;
   /** Invitations, role changes and removals of members per user. @defaultValue 30 */
   membershipChangesPerMinute?: number;
+  /** Project file uploads per address and per user. @defaultValue 60 */
+  fileUploadsPerMinute?: number;
 }
 
 const DEFAULT_SIGN_INS_PER_MINUTE = 30;
 const DEFAULT_MEMBERSHIP_CHANGES_PER_MINUTE = 30;
+const DEFAULT_FILE_UPLOADS_PER_MINUTE = 60;
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   graphqlPerMinute: 600,
@@ -72,6 +75,11 @@ export function createRateLimiter(options: {
   const signIns = {
     address: limiter("sign-in", limits.signInsPerMinute ?? DEFAULT_SIGN_INS_PER_MINUTE),
     user: null,
+  };
+  const fileUploadsPerMinute = limits.fileUploadsPerMinute ?? DEFAULT_FILE_UPLOADS_PER_MINUTE;
+  const fileUploads = {
+    address: limiter("file-uploads", fileUploadsPerMinute),
+    user: limiter("file-uploads-user", fileUploadsPerMinute),
   };
   const sockets = {
     address: limiter("sockets", limits.socketsPerMinute),
@@ -138,6 +146,8 @@ export function createRateLimiter(options: {
     graphql: middleware(graphql),
     /** For the sign-in routes, per address (nobody is signed in yet). */
     signIns: middleware(signIns),
+    /** For project file uploads, per address and per user. */
+    fileUploads: middleware(fileUploads),
     /** For WebSocket upgrades; null admits the connection. */
     socket: (request: IncomingMessage) => consume(sockets, request),
     /** For a change of a project's members by this user; null lets it through. */

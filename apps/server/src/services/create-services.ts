@@ -16,6 +16,7 @@ import {
   type MembershipChangeLimit,
   type ProjectService,
 } from "./project-service.ts";
+import { createFileService, type FileService, type FileServiceOptions } from "./file-service.ts";
 import { createLiveValidation, type LiveValidation } from "./live-validation.ts";
 import { createShareService, type ShareService } from "./share-service.ts";
 import { createTokenService, type TokenService } from "./token-service.ts";
@@ -31,6 +32,8 @@ export interface ServiceDependencies {
   collab: CollabHub;
   /** The build queue, events, recipes and artifact links. */
   builds: Omit<BuildServiceOptions, "db" | "validation">;
+  /** Where project files are stored, and their size limit. */
+  files: Omit<FileServiceOptions, "db">;
   /** The public half of the key that signs artifacts. */
   signingKey: SigningKeyInfo;
   /** Finds people to invite by GitHub login. */
@@ -58,6 +61,7 @@ export interface RequestServices {
   validation: ValidationService;
   versions: VersionService;
   builds: BuildService;
+  files: FileService;
   tokens: TokenService;
   shareLinks: ShareService;
   audit: AuditLog;
@@ -75,8 +79,11 @@ export function createServices(dependencies: ServiceDependencies) {
   const validation = createValidationService({ validator, log });
   const liveValidation = createLiveValidation({ db, collab, validation, log });
   const builds = createBuildService({ db, validation, ...dependencies.builds });
+  const files = createFileService({ db, ...dependencies.files });
   const { audit } = dependencies;
   return {
+    /** Process-wide, for the HTTP routes: uploads and downloads of project files. */
+    files,
     forRequest(): RequestServices {
       return {
         boards: createBoardService({ db, validation, collab, secrets }),
@@ -84,6 +91,7 @@ export function createServices(dependencies: ServiceDependencies) {
         validation,
         versions: createVersionService({ db, validation, collab }),
         builds,
+        files,
         tokens: createTokenService(db),
         shareLinks: createShareService(db),
         audit,

@@ -1,5 +1,6 @@
 // HTTP-level defences: bodies refused on their announced size, clients that hold connections
-// open, malformed encodings, rate limits, and the security headers on every response.
+// open, malformed encodings, hostile project file uploads, rate limits, and the security headers
+// on every response.
 import { connect } from "node:net";
 import { gzipSync } from "node:zlib";
 
@@ -8,6 +9,7 @@ import WebSocket from "ws";
 
 import { uniquePrefix } from "@bbos/test-utils";
 
+import { uploadFile } from "../project-file-client.ts";
 import { graphql, signIn, startTestServer, type TestServer } from "../start-test-server.ts";
 
 /** Sends `head` raw over TCP and resolves with everything the server answers until it closes. */
@@ -93,6 +95,94 @@ describe("HTTP limits", () => {
   });
 });
 
+describe("project file uploads", () => {
+  let server: TestServer;
+  let projectId: string;
+  const MAX_BYTES = 1024 * 1024;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      maxProjectFileBytes: MAX_BYTES,
+      rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0, fileUploadsPerMinute: 0 },
+    });
+    const { body } = await graphql<{ createProject: { project: { id: string } } }>(
+      server.url,
+      'mutation { createProject(input: { name: "Hostile uploads" }) { project { id } } }',
+    );
+    projectId = body.data?.createProject.project.id ?? "";
+  });
+  afterAll(() => server?.close());
+
+  const versions = () => server.db.fileVersion.count({ where: { file: { projectId } } });
+
+  it("refuses an upload announced as 100 MB at once, without waiting for it", async () => {
+    const head =
+      `PUT /projects/${projectId}/files?path=big.img HTTP/1.1\r\nHost: x\r\n` +
+      "Content-Type: application/octet-stream\r\nContent-Length: 104857600\r\n\r\nxx";
+    const { response, closedAfterMs } = await rawRequest(server.url, head, { holdMs: 5_000 });
+    console.log(
+      `upload of 100 MB announced: answered and closed after ${closedAfterMs.toFixed(0)} ms`,
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 413 /);
+    expect(response).toContain('"code":"PAYLOAD_TOO_LARGE"');
+    expect(closedAfterMs).toBeLessThan(2_000);
+    expect(await versions()).toBe(0);
+  });
+
+  it("cuts off a chunked upload that never ends at the limit, storing nothing", async () => {
+    const { hostname, port } = new URL(server.url);
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    const { response, sent } = await new Promise<{ response: string; sent: number }>((resolve) => {
+      let response = "";
+      let sent = 0;
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          `PUT /projects/${projectId}/files?path=endless.bin HTTP/1.1\r\nHost: x\r\n` +
+            "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+        );
+        const pump = () => {
+          while (!socket.destroyed && sent < 100 * MAX_BYTES) {
+            sent += chunk.length;
+            if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString()}\r\n`)) {
+              socket.once("drain", pump);
+              return;
+            }
+          }
+        };
+        pump();
+      });
+      socket.on("data", (data: Buffer) => (response += data.toString()));
+      socket.on("error", () => undefined); // the server resets the rest of the upload
+      socket.on("close", () => resolve({ response, sent }));
+    });
+    console.log(
+      `endless upload: ${(sent / MAX_BYTES).toFixed(1)} MiB sent before the server closed`,
+    );
+    expect(response).toMatch(/^HTTP\/1\.1 413 /);
+    expect(sent).toBeLessThan(20 * MAX_BYTES);
+    expect(await versions()).toBe(0);
+  });
+
+  it.each([
+    "..%2F..%2Fetc%2Fpasswd",
+    "%2Fetc%2Fshadow",
+    "a%00b",
+    "a%5C..%5Cb",
+    `${"a%2F".repeat(300)}b`,
+  ])("refuses the malformed path %s with 400", async (encoded) => {
+    const response = await fetch(`${server.url}/projects/${projectId}/files?path=${encoded}`, {
+      method: "PUT",
+      headers: { "content-type": "application/octet-stream" },
+      body: "x",
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({
+      errors: [{ extensions: { code: "BAD_USER_INPUT", details: { field: "path" } } }],
+    });
+    expect(await versions()).toBe(0);
+  });
+});
+
 describe("rate limits", () => {
   it("answers 429 with Retry-After past the GraphQL budget, per client", async () => {
     await using server = await startTestServer({
@@ -170,6 +260,23 @@ describe("rate limits", () => {
       });
     expect([await open(alice), await open(alice), await open(alice)]).toEqual([101, 101, 429]);
     expect(await open(bob)).toBe(101);
+  });
+
+  it("answers 429 past the budget of project file uploads", async () => {
+    await using server = await startTestServer({
+      rateLimits: { graphqlPerMinute: 0, socketsPerMinute: 0, fileUploadsPerMinute: 2 },
+    });
+    const { body } = await graphql<{ createProject: { project: { id: string } } }>(
+      server.url,
+      'mutation { createProject(input: { name: "Uploads" }) { project { id } } }',
+    );
+    const projectId = body.data?.createProject.project.id ?? "";
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push((await uploadFile(server.url, projectId, `file-${i}`, "x")).status);
+    }
+    expect(statuses).toEqual([201, 201, 429]);
+    expect(await server.db.fileVersion.count()).toBe(2);
   });
 
   it("keeps limits across API nodes that share Redis", async () => {

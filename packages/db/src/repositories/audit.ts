@@ -72,14 +72,22 @@ export async function listAuditEvents(
 }
 
 /**
- * The project a board, version, build, artifact or share link belongs to; null for no such id.
- * `target.id` must be shaped like an id (a UUID), which the caller checks.
+ * The project a board, version, build, artifact, share link or project file belongs to; null
+ * for no such id. `target.id` must be shaped like an id (a UUID), which the caller checks.
  */
 export async function projectOfTarget(
   db: DbClient,
-  target: { type: "Board" | "ConfigVersion" | "Build" | "Artifact" | "ShareLink"; id: string },
+  target: {
+    type: "Board" | "ConfigVersion" | "Build" | "Artifact" | "ShareLink" | "ProjectFile";
+    id: string;
+  },
 ): Promise<string | null> {
   switch (target.type) {
+    case "ProjectFile":
+      return (
+        (await db.projectFile.findUnique({ where: { id: target.id }, select: { projectId: true } }))
+          ?.projectId ?? null
+      );
     case "Board":
       return (
         (await db.board.findUnique({ where: { id: target.id }, select: { projectId: true } }))

@@ -1,0 +1,122 @@
+import type { ProjectId, UserId } from "@bbos/core";
+
+import type { DbClient } from "../client.ts";
+import type { Prisma } from "../../generated/prisma/client.ts";
+import { transaction } from "../transaction.ts";
+import { userSelect, type UserRow } from "./users.ts";
+
+const fileVersionSelect = {
+  id: true,
+  fileId: true,
+  number: true,
+  size: true,
+  sha256: true,
+  storageKey: true,
+  createdAt: true,
+  author: { select: userSelect },
+} satisfies Prisma.FileVersionSelect;
+
+/** One stored version of a project file, with its author (null once the user is deleted). */
+export type FileVersionRow = Omit<
+  Prisma.FileVersionGetPayload<{ select: typeof fileVersionSelect }>,
+  "author"
+> & { author: UserRow | null };
+
+const projectFileSelect = {
+  id: true,
+  projectId: true,
+  path: true,
+  createdAt: true,
+  versions: { orderBy: { number: "desc" }, take: 1, select: fileVersionSelect },
+} satisfies Prisma.ProjectFileSelect;
+
+/** A project file and its newest version. */
+export interface ProjectFileRow {
+  id: string;
+  projectId: ProjectId;
+  /** Where the file lives in the project, unique in it (`overlays/etc/motd`). */
+  path: string;
+  createdAt: Date;
+  latestVersion: FileVersionRow;
+}
+
+type ProjectFilePayload = Prisma.ProjectFileGetPayload<{ select: typeof projectFileSelect }>;
+
+/** A file always has a version: its first is created with it, and none is ever deleted alone. */
+function toProjectFileRow({ versions, ...file }: ProjectFilePayload): ProjectFileRow | null {
+  const [latestVersion] = versions;
+  if (!latestVersion) return null;
+  return { ...file, projectId: file.projectId as ProjectId, latestVersion } as ProjectFileRow;
+}
+
+/** The file, or null. The caller checks access (the row names its project). */
+export async function findProjectFile(
+  db: DbClient,
+  fileId: string,
+): Promise<ProjectFileRow | null> {
+  const row = await db.projectFile.findUnique({ where: { id: fileId }, select: projectFileSelect });
+  return row && toProjectFileRow(row);
+}
+
+/** Version `number` of the file, or null. */
+export async function findFileVersion(
+  db: DbClient,
+  fileId: string,
+  number: number,
+): Promise<FileVersionRow | null> {
+  const row = await db.fileVersion.findUnique({
+    where: { fileId_number: { fileId, number } },
+    select: fileVersionSelect,
+  });
+  return row as FileVersionRow | null;
+}
+
+export interface AddFileVersionInput {
+  projectId: ProjectId;
+  path: string;
+  /** The new version's id, chosen before its bytes were stored under `storageKey`. */
+  versionId: string;
+  storageKey: string;
+  size: number;
+  sha256: string;
+  authorId: UserId;
+}
+
+/**
+ * Records stored bytes as the next version of the project's file at `path`, making the file
+ * when the path is new. Concurrent uploads to one path get consecutive numbers: the file row is
+ * locked while the number is taken.
+ */
+export function addFileVersion(db: DbClient, input: AddFileVersionInput): Promise<ProjectFileRow> {
+  return transaction(db, async (tx) => {
+    await tx.$executeRaw`
+      INSERT INTO "ProjectFile" ("id", "projectId", "path")
+      VALUES (gen_random_uuid(), ${input.projectId}::uuid, ${input.path})
+      ON CONFLICT ("projectId", "path") DO NOTHING`;
+    const [file] = await tx.$queryRaw<{ id: string }[]>`
+      SELECT "id" FROM "ProjectFile"
+      WHERE "projectId" = ${input.projectId}::uuid AND "path" = ${input.path}
+      FOR NO KEY UPDATE`;
+    if (!file) throw new Error(`project file ${input.path} vanished while being written`);
+    const newest = await tx.fileVersion.aggregate({
+      where: { fileId: file.id },
+      _max: { number: true },
+    });
+    await tx.fileVersion.create({
+      data: {
+        id: input.versionId,
+        fileId: file.id,
+        number: (newest._max.number ?? 0) + 1,
+        size: input.size,
+        sha256: input.sha256,
+        storageKey: input.storageKey,
+        authorId: input.authorId,
+      },
+    });
+    const row = await tx.projectFile.findUniqueOrThrow({
+      where: { id: file.id },
+      select: projectFileSelect,
+    });
+    return toProjectFileRow(row) as ProjectFileRow;
+  });
+}
