@@ -21,6 +21,8 @@ const config: CodegenConfig = {
           ApiToken: "@bbos/db#ApiTokenRow",
           AuditEvent: "@bbos/db#AuditEventRow",
           ShareLink: "@bbos/db#ShareLinkRow",
+          ProjectFile: "@bbos/db#ProjectFileRow",
+          FileVersion: "@bbos/db#FileVersionRow",
           Board: "@bbos/db#BoardRow",
           ConfigVersion: "@bbos/db#ConfigVersionRow",
           ConfigChange: "@bbos/collab#ConfigChange",

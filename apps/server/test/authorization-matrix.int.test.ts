@@ -110,6 +110,14 @@ describe("authorization matrix", () => {
     return createShareLink.shareLink.id;
   }
 
+  async function freshFile(): Promise<string> {
+    const { body } = await uploadFile(server.url, world.projectId, fresh("file"), "x", {
+      cookie: cookies.get("OWNER"),
+    });
+    if (!body.file) throw new Error(`setup failed: ${JSON.stringify(body.errors)}`);
+    return body.file.id;
+  }
+
   async function freshToken(caller: Caller): Promise<string> {
     const { body } = await graphql<{ createApiToken: { apiToken: { id: string } } }>(
       server.url,
@@ -310,6 +318,10 @@ describe("authorization matrix", () => {
       query:
         "mutation ($id: ID!) { revokeShareLink(input: { shareLinkId: $id }) { shareLink { id } } }",
       variables: { id: await freshShareLink() },
+    }),
+    deleteProjectFile: async () => ({
+      query: "mutation ($id: ID!) { deleteProjectFile(input: { fileId: $id }) { deletedFileId } }",
+      variables: { id: await freshFile() },
     }),
     // Subscription
     serverTime: () => ({ query: "subscription { serverTime(intervalMs: 100) }" }),

@@ -283,6 +283,102 @@ describe("project files", () => {
     });
   });
 
+  describe("list and delete", () => {
+    interface FilesAnswer {
+      project: {
+        files: {
+          totalCount: number;
+          edges: {
+            node: {
+              id: string;
+              path: string;
+              latestVersion: {
+                number: number;
+                size: number;
+                sha256: string;
+                createdAt: string;
+                author: { login: string } | null;
+                downloadPath: string;
+              };
+            };
+          }[];
+        };
+      } | null;
+    }
+    const FILES = `query ($id: ID!) { project(id: $id) { files(first: 100) { totalCount edges { node {
+      id path latestVersion { number size sha256 createdAt author { login } downloadPath } } } } } }`;
+
+    it("lists the project's files by path, each with its newest version and its author", async () => {
+      await upload("eddie", "list/b.txt", "b1");
+      await upload("olga", "list/b.txt", "b22");
+      await upload("eddie", "list/a.txt", "a");
+      const { data } = await as<FilesAnswer>("vera", FILES, { id: projectId });
+      const files = data?.project?.files;
+      expect(files?.totalCount).toBe(await server.db.projectFile.count({ where: { projectId } }));
+      const paths = files?.edges.map((edge) => edge.node.path) ?? [];
+      expect(paths).toEqual([...paths].sort());
+      const listed = files?.edges.filter((edge) => edge.node.path.startsWith("list/"));
+      expect(listed?.map(({ node }) => [node.path, node.latestVersion])).toEqual([
+        ["list/a.txt", expect.objectContaining({ number: 1, size: 1, author: { login: "eddie" } })],
+        [
+          "list/b.txt",
+          expect.objectContaining({
+            number: 2,
+            size: 3,
+            sha256: sha256(Buffer.from("b22")),
+            author: { login: "olga" },
+            downloadPath: expect.stringMatching(/^\/files\/[0-9a-f-]{36}\/versions\/2$/) as string,
+          }),
+        ],
+      ]);
+      // Outsiders see no project at all.
+      expect((await as<FilesAnswer>("oscar", FILES, { id: projectId })).data?.project).toBeNull();
+    });
+
+    const DELETE =
+      "mutation ($id: ID!) { deleteProjectFile(input: { fileId: $id }) { deletedFileId deletedVersionCount } }";
+
+    it("deletes a file with all its versions and their bytes", async () => {
+      const first = await upload("eddie", "doomed.txt", "one");
+      await upload("eddie", "doomed.txt", "two");
+      const fileId = first.body.file?.id ?? "";
+      const before = await stored();
+      const answer = await as<{ deleteProjectFile: unknown }>("eddie", DELETE, { id: fileId });
+      expect(answer).toEqual({
+        data: { deleteProjectFile: { deletedFileId: fileId, deletedVersionCount: 2 } },
+      });
+      expect(await stored()).toEqual({
+        objects: before.objects - 2,
+        versions: before.versions - 2,
+      });
+      const { data } = await as<FilesAnswer>("eddie", FILES, { id: projectId });
+      expect(data?.project?.files.edges.map((edge) => edge.node.id)).not.toContain(fileId);
+      const download = await fetch(`${server.url}${first.body.file?.latestVersion.downloadPath}`, {
+        headers: { cookie: await cookieOf("eddie") },
+      });
+      expect(download.status).toBe(404);
+      // The audit trail keeps the deletion under the project the file belonged to.
+      const event = await server.db.auditEvent.findFirst({
+        where: { action: "deleteProjectFile", targetId: fileId },
+      });
+      expect(event).toMatchObject({ projectId, outcome: "SUCCESS", actorLogin: "eddie" });
+      // Deleting it again finds nothing.
+      const again = await as("eddie", DELETE, { id: fileId });
+      expect(again.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    });
+
+    it("lets neither viewers nor outsiders delete a file", async () => {
+      const { body } = await upload("eddie", "kept.txt", "kept");
+      const fileId = body.file?.id ?? "";
+      const before = await stored();
+      const viewer = await as("vera", DELETE, { id: fileId });
+      const outsider = await as("oscar", DELETE, { id: fileId });
+      expect(viewer.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+      expect(outsider.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+      expect(await stored()).toEqual(before);
+    });
+  });
+
   describe("download", () => {
     it("hides a file from outsiders and anonymous callers, and unknown versions from all", async () => {
       const { body } = await upload("eddie", "private.txt", "members only");

@@ -129,8 +129,10 @@ export {
 } from "./repositories/share-links.ts";
 export {
   addFileVersion,
+  deleteProjectFile,
   findFileVersion,
   findProjectFile,
+  listProjectFiles,
   type AddFileVersionInput,
   type FileVersionRow,
   type ProjectFileRow,

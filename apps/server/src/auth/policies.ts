@@ -78,6 +78,7 @@ export const operationPolicies: {
     revokeApiToken: "signed-in",
     createShareLink: "artifact.share",
     revokeShareLink: "artifact.share",
+    deleteProjectFile: "board.edit",
   },
   Subscription: {
     serverTime: "anyone",

@@ -13,6 +13,7 @@ const TARGET_FIELDS = [
   ["userId", "User"],
   ["tokenId", "ApiToken"],
   ["shareLinkId", "ShareLink"],
+  ["fileId", "ProjectFile"],
   ["artifactId", "Artifact"],
   ["buildId", "Build"],
   ["versionId", "ConfigVersion"],
@@ -53,7 +54,14 @@ async function projectIdOf(
   return null;
 }
 
-const PROJECT_PARTS = ["Board", "ConfigVersion", "Build", "Artifact", "ShareLink"] as const;
+const PROJECT_PARTS = [
+  "Board",
+  "ConfigVersion",
+  "Build",
+  "Artifact",
+  "ShareLink",
+  "ProjectFile",
+] as const;
 
 function isOwnedByProject(type: string): type is (typeof PROJECT_PARTS)[number] {
   return (PROJECT_PARTS as readonly string[]).includes(type);
@@ -78,11 +86,14 @@ export function auditMutations(schema: GraphQLSchema): GraphQLSchema {
           info,
         ) => {
           const input = args.input ?? {};
+          const named = targetOf(input);
+          // Found before the mutation runs, so a deletion is recorded under its project too.
+          const namedProjectId = named ? await projectIdOf(context, input, named) : null;
           const record = async (outcome: "SUCCESS" | "FAILURE", target: Target | null, data = {}) =>
             context.services.audit.record({
               actor: context.viewer,
               origin: context.origin,
-              projectId: await projectIdOf(context, input, target),
+              projectId: named ? namedProjectId : await projectIdOf(context, input, target),
               action: field,
               target: target ?? { type: "None", id: "" },
               outcome,
@@ -90,10 +101,10 @@ export function auditMutations(schema: GraphQLSchema): GraphQLSchema {
             });
           try {
             const payload: unknown = await resolve(source, args, context, info);
-            await record("SUCCESS", targetOf(input) ?? createdTarget(payload));
+            await record("SUCCESS", named ?? createdTarget(payload));
             return payload;
           } catch (error) {
-            await record("FAILURE", targetOf(input), { code: codeOf(error) });
+            await record("FAILURE", named, { code: codeOf(error) });
             throw error;
           }
         },

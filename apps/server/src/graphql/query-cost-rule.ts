@@ -77,7 +77,7 @@ const FIELD_WEIGHTS: {
     restoreVersion: 3 * DATABASE_QUERY + BOARD_CONFIG,
   },
   // One query for all of a request's projects (DataLoader), but a page per project to send.
-  Project: { boards: DATABASE_QUERY },
+  Project: { boards: DATABASE_QUERY, files: DATABASE_QUERY },
   // So a page of 100 boards may show each one's config (20,000), and a page of 50 each one's
   // config and validation (35,000). Board configs are far smaller than validateConfig's 1 MB.
   Board: { config: BOARD_CONFIG, validation: BOARD_CONFIG + 300 },

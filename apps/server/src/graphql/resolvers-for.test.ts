@@ -14,14 +14,16 @@ import { resolvers } from "./resolvers/index.ts";
 
 describe("resolver completeness", () => {
   it("requires a resolver for every field the mapped row lacks", () => {
-    // `boards` and `members` are in the SDL's Project but not in MemberProjectRow.
+    // `boards`, `files` and `members` are in the SDL's Project but not in MemberProjectRow.
     // @ts-expect-error members is missing
     const incomplete: ResolversFor<ProjectResolvers, MemberProjectRow> = {
       boards: resolvers.Project.boards,
+      files: resolvers.Project.files,
     };
     // Fields the row has (name, slug, …) need none.
     const complete: ResolversFor<ProjectResolvers, MemberProjectRow> = {
       boards: resolvers.Project.boards,
+      files: resolvers.Project.files,
       members: resolvers.Project.members,
     };
     expect([incomplete, complete]).toHaveLength(2);

@@ -1,13 +1,14 @@
 // Project files (overlay files, customize scripts): uploaded bytes streamed into object storage
 // under `files/<projectId>/<versionId>`, each upload of a path its next immutable version. Access
-// follows the viewer's role in the project: members read, `board.edit` uploads; a non-member
-// learns nothing (NOT_FOUND, as for a project that does not exist).
+// follows the viewer's role in the project: members read, `board.edit` uploads and deletes; a
+// non-member learns nothing (NOT_FOUND, as for a project that does not exist).
 import { randomUUID } from "node:crypto";
 
 import type { ObjectStore } from "@bbos/artifacts";
 import { can, DomainError, isProjectId, isRecordId, type ProjectAction } from "@bbos/core";
 import {
   addFileVersion,
+  deleteProjectFile,
   findFileVersion,
   findProjectFile,
   findProjectForUser,
@@ -166,6 +167,23 @@ export function createFileService({
         await store.deletePrefix(storageKey);
         throw error;
       }
+    },
+
+    /**
+     * Deletes the file with all its versions: the records first (so nothing offers them any
+     * more), then the stored bytes.
+     *
+     * @throws DomainError `NOT_FOUND` (absent or hidden), `FORBIDDEN` (role).
+     */
+    async remove(
+      viewer: UserRow | null,
+      fileId: string,
+    ): Promise<{ file: ProjectFileRow; deletedVersionCount: number }> {
+      const file = await requireFile(viewer, fileId, "board.edit");
+      const storageKeys = await deleteProjectFile(db, file.id);
+      if (storageKeys === null) throw new DomainError("NOT_FOUND", FILE_NOT_FOUND);
+      for (const key of storageKeys) await store.deletePrefix(key);
+      return { file, deletedVersionCount: storageKeys.length };
     },
 
     /**

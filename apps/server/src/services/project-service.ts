@@ -20,6 +20,7 @@ import {
   LastOwnerError,
   listBoardsByProject,
   listMembers,
+  listProjectFiles,
   listProjectsForUser,
   setMemberRole,
   updateProject,
@@ -29,6 +30,7 @@ import {
   type Db,
   type MemberProjectRow,
   type MemberRow,
+  type ProjectFileRow,
   type UserRow,
 } from "@bbos/db";
 
@@ -61,8 +63,8 @@ export interface CreateProjectArgs {
 /**
  * Project use cases for one request: the caller passes the viewer, this decides what they may
  * see and do (`can`). A non-member learns nothing (NOT_FOUND, as for a missing project), a member
- * without the permission gets FORBIDDEN. Board lookups are batched per request, so a list of N
- * projects costs two queries.
+ * without the permission gets FORBIDDEN. Board and file lookups are batched per request, so a
+ * list of N projects costs one query for all their boards and one for all their files.
  */
 /** Asks whether a user may change a project's members now (a rate limit across API nodes). */
 export type MembershipChangeLimit = (
@@ -76,6 +78,10 @@ export function createProjectService(
 ) {
   const boards = new DataLoader<ProjectId, BoardRow[]>(async (projectIds) => {
     const byProject = await listBoardsByProject(db, projectIds);
+    return projectIds.map((id) => byProject.get(id) ?? []);
+  });
+  const files = new DataLoader<ProjectId, ProjectFileRow[]>(async (projectIds) => {
+    const byProject = await listProjectFiles(db, projectIds);
     return projectIds.map((id) => byProject.get(id) ?? []);
   });
   const members = new DataLoader<ProjectId, MemberRow[]>(
@@ -169,6 +175,11 @@ export function createProjectService(
 
     boardsOf(projectId: ProjectId): Promise<BoardRow[]> {
       return boards.load(projectId);
+    },
+
+    /** The files of a project the caller has already found readable, by path. */
+    filesOf(projectId: ProjectId): Promise<ProjectFileRow[]> {
+      return files.load(projectId);
     },
 
     /** The members of a project the caller has already found readable. */

@@ -49,6 +49,31 @@ function toProjectFileRow({ versions, ...file }: ProjectFilePayload): ProjectFil
   return { ...file, projectId: file.projectId as ProjectId, latestVersion } as ProjectFileRow;
 }
 
+function toRows(rows: ProjectFilePayload[]): ProjectFileRow[] {
+  return rows.flatMap((row) => toProjectFileRow(row) ?? []);
+}
+
+/** The files of each project, by path. */
+export async function listProjectFiles(
+  db: DbClient,
+  projectIds: readonly ProjectId[],
+): Promise<Map<ProjectId, ProjectFileRow[]>> {
+  const rows = toRows(
+    await db.projectFile.findMany({
+      where: { projectId: { in: [...projectIds] } },
+      orderBy: { path: "asc" },
+      select: projectFileSelect,
+    }),
+  );
+  const byProject = new Map<ProjectId, ProjectFileRow[]>();
+  for (const row of rows) {
+    const list = byProject.get(row.projectId) ?? [];
+    list.push(row);
+    byProject.set(row.projectId, list);
+  }
+  return byProject;
+}
+
 /** The file, or null. The caller checks access (the row names its project). */
 export async function findProjectFile(
   db: DbClient,
@@ -118,5 +143,20 @@ export function addFileVersion(db: DbClient, input: AddFileVersionInput): Promis
       select: projectFileSelect,
     });
     return toProjectFileRow(row) as ProjectFileRow;
+  });
+}
+
+/**
+ * Deletes the file and all its versions; returns the storage keys of their bytes, for the caller
+ * to remove, or null when there was no such file.
+ */
+export function deleteProjectFile(db: DbClient, fileId: string): Promise<string[] | null> {
+  return transaction(db, async (tx) => {
+    const versions = await tx.fileVersion.findMany({
+      where: { fileId },
+      select: { storageKey: true },
+    });
+    const { count } = await tx.projectFile.deleteMany({ where: { id: fileId } });
+    return count === 0 ? null : versions.map((version) => version.storageKey);
   });
 }

@@ -22,6 +22,7 @@ import {
   boardConfigQueries,
 } from "./board-config.ts";
 import { CatalogueBoard, catalogueEnums, catalogueQueries } from "./catalogue.ts";
+import { FileVersion, projectFileMutations } from "./project-files.ts";
 import { Membership, Project, projectMutations, projectQueries } from "./projects.ts";
 import { serverTime } from "./server-time.ts";
 import { shareLinkMutations, shareLinkQueries } from "./share-links.ts";
@@ -62,6 +63,7 @@ export const resolvers = {
     ...buildMutations,
     ...tokenMutations,
     ...shareLinkMutations,
+    ...projectFileMutations,
   } satisfies Required<MutationResolvers>,
   Subscription: {
     serverTime,
@@ -70,6 +72,7 @@ export const resolvers = {
   } satisfies Required<SubscriptionResolvers>,
   Project,
   Membership,
+  FileVersion,
   AuditEvent,
   Board,
   BoardConfigSchema,

@@ -47,6 +47,8 @@ export const projectMutations = {
 export const Project = {
   boards: async (project, args, { services }) =>
     toConnection<BoardRow>(await services.projects.boardsOf(project.id), args),
+  files: async (project, args, { services }) =>
+    toConnection(await services.projects.filesOf(project.id), args),
   members: async (project, args, { services }) =>
     toConnection(await services.projects.membersOf(project.id), args, (member) => member.user.id),
 } satisfies ResolversFor<ProjectResolvers, MemberProjectRow>;
