@@ -379,6 +379,169 @@ describe("project files", () => {
     });
   });
 
+  describe("builds", () => {
+    interface StartAnswer {
+      startBuild: {
+        reused: boolean;
+        build: { id: string; cacheKey: string } | null;
+        validation: { valid: boolean; issues: { path: string; code: string; message: string }[] };
+      };
+    }
+    const START = `mutation ($v: ID!) { startBuild(input: { versionId: $v, recipe: "shell-test" }) {
+      reused build { id cacheKey } validation { valid issues { path code message } } } }`;
+
+    /** A saved version of a new board whose config copies `files`. */
+    async function versionWithFiles(files: { fileId: string; path: string }[]): Promise<string> {
+      const created = await as<{ createBoard: { board: { id: string } } }>(
+        "eddie",
+        'mutation ($p: ID!, $n: String!) { createBoard(input: { projectId: $p, name: $n, catalogueBoardId: "qemu-arm64" }) { board { id } } }',
+        { p: projectId, n: `defaults ${crypto.randomUUID()}` },
+      );
+      const board = await as<{ board: { config: Record<string, unknown> } }>(
+        "eddie",
+        "query ($id: ID!) { board(id: $id) { config } }",
+        { id: created.data?.createBoard.board.id },
+      );
+      const imported = await as<{ importBoard: { board: { id: string } | null } }>(
+        "eddie",
+        "mutation ($input: ImportBoardInput!) { importBoard(input: $input) { board { id } } }",
+        {
+          input: {
+            projectId,
+            name: `with files ${crypto.randomUUID()}`,
+            configJson: JSON.stringify({ ...board.data?.board.config, files }),
+          },
+        },
+      );
+      const boardId = imported.data?.importBoard.board?.id;
+      if (!boardId) throw new Error(`import failed: ${JSON.stringify(imported)}`);
+      const saved = await as<{ saveVersion: { version: { id: string } | null } }>(
+        "eddie",
+        "mutation ($b: ID!) { saveVersion(input: { boardId: $b }) { version { id } } }",
+        { b: boardId },
+      );
+      return saved.data?.saveVersion.version?.id ?? "";
+    }
+
+    async function start(versionId: string) {
+      const answer = await as<StartAnswer>("eddie", START, { v: versionId });
+      if (!answer.data) throw new Error(JSON.stringify(answer.errors));
+      return answer.data.startBuild;
+    }
+
+    /** What a worker would leave: the build succeeded with its image. */
+    async function succeed(buildId: string) {
+      await server.db.build.update({
+        where: { id: buildId },
+        data: { status: "SUCCEEDED", startedAt: new Date(), finishedAt: new Date() },
+      });
+      await server.db.artifact.create({
+        data: {
+          buildId,
+          kind: "IMAGE",
+          name: "image.img",
+          size: 1n,
+          sha256: "0".repeat(64),
+          storageKey: `builds/${buildId}/image.img`,
+        },
+      });
+    }
+
+    const usedVersions = async (buildId: string) =>
+      (await server.db.build.findUniqueOrThrow({ where: { id: buildId } })).fileVersionIds;
+
+    it("keys a build on the newest version of each file it copies, so a new upload builds again", async () => {
+      const first = await upload("eddie", "overlay/issue", "Welcome 1\n");
+      const file = first.body.file;
+      if (!file) throw new Error(JSON.stringify(first.body));
+      const versionId = await versionWithFiles([{ fileId: file.id, path: "/etc/issue" }]);
+
+      const built = await start(versionId);
+      expect(built).toMatchObject({ reused: false, validation: { valid: true } });
+      const buildId = built.build?.id ?? "";
+      expect(await usedVersions(buildId)).toEqual([file.latestVersion.id]);
+      await succeed(buildId);
+      // Nothing changed: the same key, and the build is reused.
+      expect(await start(versionId)).toMatchObject({
+        reused: true,
+        build: { id: buildId, cacheKey: built.build?.cacheKey },
+      });
+
+      const second = await upload("eddie", "overlay/issue", "Welcome 2\n");
+      const rebuilt = await start(versionId);
+      expect(rebuilt.reused).toBe(false);
+      expect(rebuilt.build?.id).not.toBe(buildId);
+      expect(rebuilt.build?.cacheKey).not.toBe(built.build?.cacheKey);
+      expect(await usedVersions(rebuilt.build?.id ?? "")).toEqual([
+        second.body.file?.latestVersion.id,
+      ]);
+
+      // A retry repeats the build it retries: the versions that build copied.
+      const retried = await as<{ retryBuild: { build: { id: string } } }>(
+        "eddie",
+        "mutation ($id: ID!) { retryBuild(input: { buildId: $id }) { build { id } } }",
+        { id: buildId },
+      );
+      expect(await usedVersions(retried.data?.retryBuild.build.id ?? "")).toEqual([
+        file.latestVersion.id,
+      ]);
+
+      // While those builds are queued, the file they copy stays.
+      const DELETE =
+        "mutation ($id: ID!) { deleteProjectFile(input: { fileId: $id }) { deletedFileId } }";
+      const refused = await as("eddie", DELETE, { id: file.id });
+      expect(refused.errors?.[0]).toMatchObject({
+        message:
+          '"overlay/issue" is used by 2 queued or running builds; cancel them or wait for them to end, then delete it.',
+        extensions: { code: "CONFLICT" },
+      });
+      for (const id of [rebuilt.build?.id, retried.data?.retryBuild.build.id]) {
+        await as(
+          "eddie",
+          "mutation ($id: ID!) { cancelBuild(input: { buildId: $id }) { build { id } } }",
+          { id },
+        );
+      }
+      expect((await as("eddie", DELETE, { id: file.id })).errors).toBeUndefined();
+    });
+
+    it("starts nothing for a config naming a file its project does not have, saying which entry", async () => {
+      const own = await upload("eddie", "overlay/known", "known");
+      const other = await as<{ createProject: { project: { id: string } } }>(
+        "eddie",
+        'mutation { createProject(input: { name: "Elsewhere" }) { project { id } } }',
+      );
+      const foreign = await uploadFile(
+        server.url,
+        other.data?.createProject.project.id ?? "",
+        "overlay/foreign",
+        "foreign",
+        { cookie: await cookieOf("eddie") },
+      );
+      const deleted = crypto.randomUUID();
+      const versionId = await versionWithFiles([
+        { fileId: deleted, path: "/etc/a" },
+        { fileId: own.body.file?.id ?? "", path: "/etc/b" },
+        { fileId: "made-up", path: "/etc/c" },
+        { fileId: foreign.body.file?.id ?? "", path: "/etc/d" },
+      ]);
+      const builds = await server.db.build.count();
+      const answer = await start(versionId);
+      expect(answer.build).toBeNull();
+      expect(answer.validation.valid).toBe(false);
+      expect(answer.validation.issues.filter((issue) => issue.code === "FILE_UNKNOWN")).toEqual([
+        {
+          path: "/files/0/fileId",
+          code: "FILE_UNKNOWN",
+          message: `Extra file 1 names "${deleted}", which is no file of this project; upload the file and choose it again.`,
+        },
+        expect.objectContaining({ path: "/files/2/fileId" }),
+        expect.objectContaining({ path: "/files/3/fileId" }),
+      ]);
+      expect(await server.db.build.count()).toBe(builds);
+    });
+  });
+
   describe("download", () => {
     it("hides a file from outsiders and anonymous callers, and unknown versions from all", async () => {
       const { body } = await upload("eddie", "private.txt", "members only");

@@ -129,7 +129,9 @@ export {
 } from "./repositories/share-links.ts";
 export {
   addFileVersion,
+  countUnfinishedBuildsUsingFile,
   deleteProjectFile,
+  findBoardProjectFiles,
   findFileVersion,
   findProjectFile,
   listProjectFiles,

@@ -52,6 +52,8 @@ import {
 
 import type { BuildEvents } from "./build-events.ts";
 import { forbidden, requireViewer } from "./board-access.ts";
+import { withIssues } from "./lift-secrets.ts";
+import { referencedFiles } from "./referenced-files.ts";
 import type { ValidationService } from "./validation-service.ts";
 
 const BUILD_NOT_FOUND = "No such build, or you are not a member of its project.";
@@ -152,9 +154,10 @@ export function createBuildService(options: BuildServiceOptions) {
     get: readable,
 
     /**
-     * Builds a config version. An invalid config starts nothing (`build: null`); a successful
-     * build with the same cache key that still has its artifacts answers at once (`reused`),
-     * unless `force`.
+     * Builds a config version. An invalid config starts nothing (`build: null`), nor does one
+     * naming a file its project does not have; a successful build with the same cache key (which
+     * covers the newest version of each referenced file) that still has its artifacts answers at
+     * once (`reused`), unless `force`.
      *
      * @throws DomainError `NOT_FOUND` (version absent or hidden), `FORBIDDEN` (role),
      *   `BAD_INPUT` (unknown recipe, one that cannot build the board, priority out of range).
@@ -176,7 +179,10 @@ export function createBuildService(options: BuildServiceOptions) {
           },
         );
       }
-      const verdict = validation.validate(version.schemaId, version.config);
+      const schemaVerdict = validation.validate(version.schemaId, version.config);
+      if (!schemaVerdict.valid) return { build: null, reused: false, validation: schemaVerdict };
+      const referenced = await referencedFiles(db, version.boardId, version.config);
+      const verdict = withIssues(schemaVerdict, referenced.issues);
       if (!verdict.valid) return { build: null, reused: false, validation: verdict };
 
       const configRecipe = (version.config.build as { recipe?: unknown } | undefined)?.recipe;
@@ -186,8 +192,11 @@ export function createBuildService(options: BuildServiceOptions) {
         contentHash: version.contentHash,
         recipe,
         builderImageId: options.builderImageId,
-        // Configs reference no project files yet; their hashes join the key when they do.
-        files: [],
+        // A new upload of a referenced file makes a new key (the config names files by id).
+        files: referenced.files.map((file) => ({
+          path: file.path,
+          sha256: file.latestVersion.sha256,
+        })),
       });
       if (!args.force) {
         // Reuse stays within the board: another board's build of the same content has
@@ -201,6 +210,7 @@ export function createBuildService(options: BuildServiceOptions) {
         recipeVersion: recipe.version,
         cacheKey,
         builderImageId: options.builderImageId,
+        fileVersionIds: referenced.files.map((file) => file.latestVersion.id),
         priority,
         requestedById: user.id,
         reproduceCommand: reproduceCommand(version.id, recipe, version.contentHash),
@@ -239,6 +249,8 @@ export function createBuildService(options: BuildServiceOptions) {
         recipeVersion: recipe?.version ?? build.recipeVersion,
         cacheKey: build.cacheKey,
         builderImageId: options.builderImageId,
+        // The same inputs as the build it repeats, whatever was uploaded since.
+        fileVersionIds: build.fileVersionIds,
         priority: build.priority,
         requestedById: user.id,
         retryOfId: build.id,

@@ -8,6 +8,7 @@ import type { ObjectStore } from "@bbos/artifacts";
 import { can, DomainError, isProjectId, isRecordId, type ProjectAction } from "@bbos/core";
 import {
   addFileVersion,
+  countUnfinishedBuildsUsingFile,
   deleteProjectFile,
   findFileVersion,
   findProjectFile,
@@ -171,15 +172,24 @@ export function createFileService({
 
     /**
      * Deletes the file with all its versions: the records first (so nothing offers them any
-     * more), then the stored bytes.
+     * more), then the stored bytes. Ended builds that copied it keep their artifacts.
      *
-     * @throws DomainError `NOT_FOUND` (absent or hidden), `FORBIDDEN` (role).
+     * @throws DomainError `NOT_FOUND` (absent or hidden), `FORBIDDEN` (role), `CONFLICT` while
+     *   a queued or running build uses one of its versions.
      */
     async remove(
       viewer: UserRow | null,
       fileId: string,
     ): Promise<{ file: ProjectFileRow; deletedVersionCount: number }> {
       const file = await requireFile(viewer, fileId, "board.edit");
+      const builds = await countUnfinishedBuildsUsingFile(db, file.id);
+      if (builds > 0) {
+        throw new DomainError(
+          "CONFLICT",
+          `${JSON.stringify(file.path)} is used by ${builds} queued or running build${builds === 1 ? "" : "s"}; cancel them or wait for them to end, then delete it.`,
+          { details: { unfinishedBuilds: builds } },
+        );
+      }
       const storageKeys = await deleteProjectFile(db, file.id);
       if (storageKeys === null) throw new DomainError("NOT_FOUND", FILE_NOT_FOUND);
       for (const key of storageKeys) await store.deletePrefix(key);

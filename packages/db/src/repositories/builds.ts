@@ -24,6 +24,7 @@ const buildSelect = {
   progress: true,
   cacheKey: true,
   builderImageId: true,
+  fileVersionIds: true,
   priority: true,
   retryOfId: true,
   reproduceCommand: true,
@@ -89,6 +90,8 @@ export interface CreateBuildInput {
   recipeVersion: string;
   cacheKey: string;
   builderImageId: string;
+  /** The project file versions the build copies. @defaultValue none */
+  fileVersionIds?: readonly string[];
   priority: number;
   requestedById: UserId | null;
   retryOfId?: BuildId | null;
@@ -97,7 +100,13 @@ export interface CreateBuildInput {
 
 /** Records a new QUEUED build. */
 export async function createBuild(db: DbClient, input: CreateBuildInput): Promise<BuildRow> {
-  return toBuildRow(await db.build.create({ data: input, select: buildSelect }));
+  const { fileVersionIds = [], ...columns } = input;
+  return toBuildRow(
+    await db.build.create({
+      data: { ...columns, fileVersionIds: [...fileVersionIds] },
+      select: buildSelect,
+    }),
+  );
 }
 
 /** The build, or null. The caller checks access (the row names its project). */

@@ -1,4 +1,4 @@
-import type { ProjectId, UserId } from "@bbos/core";
+import type { BoardId, ProjectId, UserId } from "@bbos/core";
 
 import type { DbClient } from "../client.ts";
 import type { Prisma } from "../../generated/prisma/client.ts";
@@ -81,6 +81,38 @@ export async function findProjectFile(
 ): Promise<ProjectFileRow | null> {
   const row = await db.projectFile.findUnique({ where: { id: fileId }, select: projectFileSelect });
   return row && toProjectFileRow(row);
+}
+
+/**
+ * The files among `fileIds` that belong to the board's project, by path, each with its newest
+ * version; ids of other projects' files, or of none, are left out.
+ */
+export async function findBoardProjectFiles(
+  db: DbClient,
+  boardId: BoardId,
+  fileIds: readonly string[],
+): Promise<ProjectFileRow[]> {
+  return toRows(
+    await db.projectFile.findMany({
+      where: { id: { in: [...fileIds] }, project: { boards: { some: { id: boardId } } } },
+      orderBy: { path: "asc" },
+      select: projectFileSelect,
+    }),
+  );
+}
+
+/** How many QUEUED or RUNNING builds copy a version of the file. */
+export async function countUnfinishedBuildsUsingFile(
+  db: DbClient,
+  fileId: string,
+): Promise<number> {
+  const versions = await db.fileVersion.findMany({ where: { fileId }, select: { id: true } });
+  return db.build.count({
+    where: {
+      status: { in: ["QUEUED", "RUNNING"] },
+      fileVersionIds: { hasSome: versions.map((version) => version.id) },
+    },
+  });
 }
 
 /** Version `number` of the file, or null. */
