@@ -42,7 +42,7 @@ describe("BuildDetailPanel", () => {
     expect(screen.getByText("Select a build to see its progress and log.")).toBeTruthy();
   });
 
-  it("shows the status, the recipe's stages with marks, progress and time left", async () => {
+  it("shows the status, the build's stages with marks, progress and time left", async () => {
     renderPanel(buildFixture());
 
     await screen.findByRole("heading", { name: "rpi4-lab v3" });
@@ -54,6 +54,7 @@ describe("BuildDetailPanel", () => {
       "▶ Compile kernel (current)",
       "○ Assemble root filesystem (pending)",
       "○ Write disk image (pending)",
+      "○ Compressing the image (xz) (pending)",
     ]);
     const bar = screen.getByRole("progressbar", { name: "Build progress" });
     expect(bar.getAttribute("aria-valuenow")).toBe("45");

@@ -81,8 +81,8 @@ function BuildHeader({ build }: { build: BuildDetail }) {
   const recipe = findRecipe(useQuery(buildRecipesQueryOptions()).data, build);
   const cancel = useCancelBuild();
   const retry = useRetryBuild();
-  const stage = stageTitle(recipe, build.stage);
-  const stages = stageStates(recipe, build);
+  const stage = stageTitle(build.stages, build.stage);
+  const stages = stageStates(build);
   const ended = isEnded(build.status);
 
   return (
@@ -96,10 +96,9 @@ function BuildHeader({ build }: { build: BuildDetail }) {
       <dl className="build-facts">
         <dt>Recipe</dt>
         <dd>
-          {recipe?.title ?? build.recipe} <span className="muted">{build.recipeVersion}</span>
+          {recipe?.title ?? build.recipe}{" "}
+          <span className="muted">(version {build.recipeVersion})</span>
         </dd>
-        <dt>Version</dt>
-        <dd>{build.version.number}</dd>
         <dt>Attempt</dt>
         <dd>{build.attempt}</dd>
         <dt>Queued</dt>

@@ -8,6 +8,13 @@ export function buildFixture(overrides: Partial<BuildDetail> = {}): BuildDetail 
     recipe: "debian-image",
     recipeVersion: "1.2.0",
     stage: "kernel",
+    stages: [
+      { id: "fetch", title: "Fetch sources" },
+      { id: "kernel", title: "Compile kernel" },
+      { id: "rootfs", title: "Assemble root filesystem" },
+      { id: "image", title: "Write disk image" },
+      { id: "compress", title: "Compressing the image (xz)" },
+    ],
     progress: 0.45,
     queuePosition: null,
     etaSeconds: 180,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { describeTiming, formatBytes, formatDuration, formatEta } from "./build-format";
-import { recipesData } from "./build-fixtures";
+import { buildFixture, recipesData } from "./build-fixtures";
 import { findRecipe, stageStates, stageTitle } from "./recipe-stages";
 
 describe("build formatting", () => {
@@ -31,22 +31,31 @@ describe("build formatting", () => {
   });
 });
 
-describe("recipe stages", () => {
-  const recipe = findRecipe(recipesData.recipes, { recipe: "debian-image", recipeVersion: "9" });
+describe("build stages", () => {
+  const { stages } = buildFixture();
 
-  it("falls back to the recipe's other version, and to the stage id", () => {
-    expect(recipe?.title).toBe("Debian image");
-    expect(stageTitle(recipe, "rootfs")).toBe("Assemble root filesystem");
-    expect(stageTitle(undefined, "rootfs")).toBe("rootfs");
-    expect(stageTitle(recipe, null)).toBeNull();
+  it("finds the recipe's other version, and titles a stage by its id when it is not listed", () => {
+    expect(
+      findRecipe(recipesData.recipes, { recipe: "debian-image", recipeVersion: "9" })?.title,
+    ).toBe("Debian image");
+    expect(stageTitle(stages, "rootfs")).toBe("Assemble root filesystem");
+    expect(stageTitle(stages, "compress")).toBe("Compressing the image (xz)");
+    expect(stageTitle([], "rootfs")).toBe("rootfs");
+    expect(stageTitle(stages, null)).toBeNull();
   });
 
   it("marks stages done, current, failed and pending", () => {
     const states = (status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED", stage: string | null) =>
-      stageStates(recipe, { status, stage }).map((item) => item.state);
-    expect(states("QUEUED", null)).toEqual(["pending", "pending", "pending", "pending"]);
-    expect(states("RUNNING", "kernel")).toEqual(["done", "current", "pending", "pending"]);
-    expect(states("FAILED", "rootfs")).toEqual(["done", "done", "failed", "pending"]);
-    expect(states("SUCCEEDED", "image")).toEqual(["done", "done", "done", "done"]);
+      stageStates({ status, stage, stages }).map((item) => item.state);
+    expect(states("QUEUED", null)).toEqual(["pending", "pending", "pending", "pending", "pending"]);
+    expect(states("RUNNING", "kernel")).toEqual([
+      "done",
+      "current",
+      "pending",
+      "pending",
+      "pending",
+    ]);
+    expect(states("FAILED", "rootfs")).toEqual(["done", "done", "failed", "pending", "pending"]);
+    expect(states("SUCCEEDED", "compress")).toEqual(["done", "done", "done", "done", "done"]);
   });
 });

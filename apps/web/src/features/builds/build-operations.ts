@@ -30,6 +30,10 @@ graphql(`
     recipe
     recipeVersion
     stage
+    stages {
+      id
+      title
+    }
     progress
     queuePosition
     etaSeconds

@@ -97,7 +97,7 @@ function BuildsTable({ projectId, status }: { projectId: string; status: BuildSt
               key={build.id}
               build={build}
               recipeTitle={findRecipe(recipes, build)?.title ?? build.recipe}
-              stage={stageTitle(findRecipe(recipes, build), build.stage)}
+              stage={stageTitle(build.stages, build.stage)}
               selected={build.id === selectedBuildId}
               onSelect={() => selectBuild(build.id)}
             />

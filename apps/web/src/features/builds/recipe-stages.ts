@@ -11,23 +11,30 @@ export function findRecipe(
   return sameId.find((recipe) => recipe.version === build.recipeVersion) ?? sameId.at(-1);
 }
 
-/** The stage's title; its id when the recipe is unknown (workers redeployed without it). */
-export function stageTitle(recipe: Recipe | undefined, stageId: string | null): string | null {
+/** A stage of a build (`Build.stages`): its recipe's, then compressing the image. */
+interface Stage {
+  id: string;
+  title: string;
+}
+
+/** The stage's title; its id when the build lists no such stage (recipe gone from the workers). */
+export function stageTitle(stages: readonly Stage[], stageId: string | null): string | null {
   if (stageId === null) return null;
-  return recipe?.stages.find((stage) => stage.id === stageId)?.title ?? stageId;
+  return stages.find((stage) => stage.id === stageId)?.title ?? stageId;
 }
 
 export type StageState = "done" | "current" | "failed" | "pending";
 
 /**
- * Each stage of the recipe with how far the build got: stages before the current one are
+ * Each stage of the build with how far the build got: stages before the current one are
  * done, all of them once it succeeded; the current one failed if the build ended otherwise.
  */
-export function stageStates(
-  recipe: Recipe | undefined,
-  build: { status: BuildStatus; stage: string | null },
-): { id: string; title: string; state: StageState }[] {
-  const stages = recipe?.stages ?? [];
+export function stageStates(build: {
+  status: BuildStatus;
+  stage: string | null;
+  stages: readonly Stage[];
+}): { id: string; title: string; state: StageState }[] {
+  const { stages } = build;
   const current = stages.findIndex((stage) => stage.id === build.stage);
   return stages.map((stage, index) => ({
     id: stage.id,
