@@ -151,7 +151,7 @@ describe("fingerprint", () => {
 });
 
 describe("schema issues", () => {
-  it("maps a pattern failure to SCHEMA_PATTERN at the field, quoting the value", () => {
+  it("maps a pattern failure to SCHEMA_PATTERN at the field, quoting the value and saying what is accepted", () => {
     const config = supportedTypical();
     config.system.hostname = "Not_A_Host";
     const result = validator.validate(V1, config);
@@ -163,7 +163,34 @@ describe("schema issues", () => {
         severity: "error",
       }),
     ]);
-    expect(result.issues[0]?.message).toMatch(/^hostname "Not_A_Host" must match the pattern \^/);
+    expect(result.issues[0]?.message).toBe(
+      'hostname "Not_A_Host" is not valid: A single RFC 1123 label: 1 to 63 lower-case letters,' +
+        " digits and hyphens, not starting or ending with a hyphen",
+    );
+  });
+
+  it("describes a path the schema's not excludes in words, once when its pattern fails too", () => {
+    const config = supportedTypical();
+    const described =
+      'is not valid: Absolute destination path in the image, for example "/etc/motd".' +
+      ' No "." or ".." segments and no trailing slash';
+    config.files = [
+      { fileId: "f_a", path: "/etc/../motd" },
+      { fileId: "f_b", path: "etc/" },
+    ] as unknown as typeof config.files;
+    const issues = validator.validate(V1, config).issues;
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: "/files/0/path",
+        code: "SCHEMA_NOT",
+        message: `path "/etc/../motd" ${described}`,
+      }),
+      expect.objectContaining({
+        path: "/files/1/path",
+        code: "SCHEMA_NOT",
+        message: `path "etc/" ${described}`,
+      }),
+    ]);
   });
 
   it("appends the missing property to the path of a required failure", () => {

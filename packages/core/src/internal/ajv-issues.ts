@@ -35,8 +35,8 @@ const FORMAT_NAMES: Readonly<Record<string, string>> = {
   regex: "regular expression",
 };
 
-/** Longest schema description appended to a message as a hint. */
-const MAX_HINT_LENGTH = 240;
+/** Longest schema description quoted in a message. */
+const MAX_DESCRIPTION_LENGTH = 240;
 /** Longest string value quoted back to the user. */
 const MAX_ECHO_LENGTH = 64;
 
@@ -48,7 +48,9 @@ type VerboseError = ErrorObject & { parentSchema?: unknown; data?: unknown };
  * JSON Pointer paths that point at the offending property (for `required`, `dependentRequired`,
  * `additionalProperties` the missing or unknown key is appended; for `uniqueItems` the second
  * duplicate), `SCHEMA_*` codes, and sentences that name the field and say what is accepted.
- * Values of `writeOnly` (secret) fields are never quoted back. Duplicates are removed.
+ * Values of `writeOnly` (secret) fields are never quoted back. Duplicates are removed, and so is a
+ * second issue that reads the same at the same path: a value that fails both a schema's `pattern`
+ * and its `not` is described once, by the schema's description.
  */
 export function toSchemaIssues(
   errors: readonly ErrorObject[] | null | undefined,
@@ -58,7 +60,7 @@ export function toSchemaIssues(
   for (const error of errors ?? []) {
     if (DROPPED_KEYWORDS.has(error.keyword)) continue;
     const issue = toIssue(error as VerboseError);
-    const key = `${issue.path}\u0000${issue.code}\u0000${issue.message}`;
+    const key = `${issue.path}\u0000${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     issues.push(issue);
@@ -116,9 +118,12 @@ function toIssue(error: VerboseError): ValidationIssue {
       message = `${label} must be ${JSON.stringify(params["allowedValue"])}`;
       break;
     case "pattern":
-      message =
-        `${label}${echo(error, parent)} must match the pattern ${String(params["pattern"])}` +
-        hint(parent);
+      message = describeMismatch(
+        label,
+        error,
+        parent,
+        `must match the pattern ${String(params["pattern"])}`,
+      );
       break;
     case "format": {
       const format = String(params["format"]);
@@ -214,7 +219,12 @@ function describeNot(
     return `${label} must not be ${JSON.stringify(excluded["const"])}`;
   }
   if (excluded !== undefined && typeof excluded["pattern"] === "string") {
-    return `${label}${echo(error, parent)} must not match the pattern ${excluded["pattern"]}${hint(parent)}`;
+    return describeMismatch(
+      label,
+      error,
+      parent,
+      `must not match the pattern ${excluded["pattern"]}`,
+    );
   }
   return `${label} has a value that is not allowed here`;
 }
@@ -228,11 +238,32 @@ function echo(error: VerboseError, parent: Record<string, unknown> | undefined):
   return "";
 }
 
-/** The schema's description as a hint, when it is short enough to read in a message. */
-function hint(parent: Record<string, unknown> | undefined): string {
+/**
+ * A value a `pattern` (or a `not` over one) rejects, in words: the schema's description says what
+ * the field accepts, which a user can act on and a regular expression seldom helps with. Only a
+ * schema without a readable description gets the expression itself (`fallback`).
+ */
+function describeMismatch(
+  label: string,
+  error: VerboseError,
+  parent: Record<string, unknown> | undefined,
+  fallback: string,
+): string {
+  const description = descriptionOf(parent);
+  return `${label}${echo(error, parent)} ${description === undefined ? fallback : `is not valid: ${description}`}`;
+}
+
+/**
+ * The schema's description without its final full stop, or `undefined` when it has none, or one
+ * too long to read in a message.
+ */
+function descriptionOf(parent: Record<string, unknown> | undefined): string | undefined {
   const description = parent?.["description"];
-  if (typeof description !== "string" || description.length > MAX_HINT_LENGTH) return "";
-  return ` (${description.replace(/\.$/, "")})`;
+  if (typeof description !== "string" || description.length > MAX_DESCRIPTION_LENGTH) {
+    return undefined;
+  }
+  const words = description.trim().replace(/\.$/, "");
+  return words === "" ? undefined : words;
 }
 
 function titleOf(schema: Record<string, unknown> | undefined): string | undefined {
