@@ -212,10 +212,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.use(
     authRoutes({ auth: options.auth, db, log, identity, audit, limitSignIns: limiter.signIns }),
   );
-  app.use(
-    ["/graphql", "/artifacts", "/builds", "/projects", "/files"],
-    refuseInvalidCredentials(identity, options.auth),
-  );
+  app.use(["/graphql", "/artifacts", "/builds"], refuseInvalidCredentials(identity, options.auth));
   app.use(
     artifactRoutes({ db, store, signingKey, resolveViewer: identity.resolveViewer, audit, log }),
   );
@@ -223,6 +220,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     projectFileRoutes({
       files: services.files,
       resolveViewer: identity.resolveViewer,
+      refuseInvalidCredentials: refuseInvalidCredentials(identity, options.auth),
       audit,
       limitUploads: limiter.fileUploads,
       log,

@@ -234,6 +234,18 @@ describe("project files", () => {
         extensions: { code: "FORBIDDEN" },
       });
       expect(outsider.body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+      // Credentials that are no longer (or never were) valid are refused, not taken as anonymous.
+      const stale = await uploadFile(server.url, projectId, "stale.txt", "x", {
+        cookie: "bbos_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+      });
+      expect([stale.status, stale.body.errors?.[0]?.message]).toEqual([
+        401,
+        "Your session has ended; sign in again.",
+      ]);
+      const forged = await uploadFile(server.url, projectId, "forged.txt", "x", {
+        token: `bbos_${"A".repeat(43)}`,
+      });
+      expect(forged.status).toBe(401);
       const unknown = await uploadFile(server.url, "not-a-project", "x", "x", {
         cookie: await cookieOf("eddie"),
       });

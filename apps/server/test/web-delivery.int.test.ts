@@ -154,6 +154,8 @@ describe("web app delivery", () => {
       "/auth/nothing",
       "/artifacts/nothing/file.img",
       "/builds/nothing/log.txt",
+      "/files/nothing/versions/1",
+      "/files/nothing",
       "/share/nothing",
       "/.well-known/nothing",
     ]) {

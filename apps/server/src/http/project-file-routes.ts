@@ -52,6 +52,11 @@ const baseName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
 export function projectFileRoutes(deps: {
   files: FileService;
   resolveViewer: (request: IncomingMessage) => Promise<Viewer | null>;
+  /**
+   * 401 for a stale session cookie or a bad API token, on these routes only: other paths under
+   * `/projects/` are the web app's.
+   */
+  refuseInvalidCredentials: RequestHandler;
   audit: AuditLog;
   /** The rate limit of uploads. */
   limitUploads: RequestHandler;
@@ -88,6 +93,7 @@ export function projectFileRoutes(deps: {
 
   router.put(
     "/projects/:projectId/files",
+    deps.refuseInvalidCredentials,
     deps.limitUploads,
     requirePreflightedRequest(),
     async (req: Request<{ projectId: string }>, res: Response) => {
@@ -139,6 +145,7 @@ export function projectFileRoutes(deps: {
 
   router.get(
     "/files/:fileId/versions/:number",
+    deps.refuseInvalidCredentials,
     async (req: Request<{ fileId: string; number: string }>, res: Response) => {
       const viewer = await deps.resolveViewer(req);
       const { fileId } = req.params;

@@ -23,6 +23,7 @@ const API_SEGMENTS = [
   "auth",
   "artifacts",
   "builds",
+  "files",
   "share",
   ".well-known",
 ];
