@@ -5,6 +5,7 @@ import type { FormattedExecutionResult, Sink, SubscribePayload } from "graphql-w
 import type { LiveClient } from "../live/live-client";
 
 interface FakeSubscription {
+  /** The payload as sent: its variables are read once, when subscribed, as graphql-ws does. */
   payload: SubscribePayload;
   sink: Sink<FormattedExecutionResult<unknown>>;
   active: boolean;
@@ -18,7 +19,7 @@ export function createFakeLiveClient() {
       sink: Sink<FormattedExecutionResult<TData, unknown>>,
     ) {
       const subscription: FakeSubscription = {
-        payload,
+        payload: { ...payload },
         sink: sink as Sink<FormattedExecutionResult<unknown>>,
         active: true,
       };

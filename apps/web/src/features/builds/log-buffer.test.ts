@@ -16,7 +16,7 @@ describe("createLogBuffer", () => {
 
     expect(buffer.append(line(1, "one"))).toBe(true);
     expect(buffer.append(line(2, "two"))).toBe(true);
-    // A resubscription that repeats lines (e.g. graphql-ws replaying the first `after`).
+    // Lines the server sends again (e.g. around a resubscription) are not shown twice.
     expect(buffer.append(line(2, "two again"))).toBe(false);
     expect(buffer.append(line(1, "one again"))).toBe(false);
     expect(buffer.append(line(3, "three"))).toBe(true);

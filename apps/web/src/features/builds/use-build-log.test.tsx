@@ -69,6 +69,33 @@ describe("useBuildLog", () => {
     expect(result.current.buffer.lines.map((l) => l.seq)).toEqual([1, 2, 3]);
   });
 
+  it("resumes a dropped log after the last line held, each line once", () => {
+    vi.useFakeTimers();
+    const fake = createFakeLiveClient();
+    const buildId = newBuildId();
+    const { result } = renderHook(() => useBuildLog(buildId, fake.client));
+
+    act(() => {
+      for (let seq = 1; seq <= 5; seq++) fake.active("BuildLog").sink.next(logLine(seq));
+      fake.active("BuildLog").sink.error({ code: 1006, reason: "" });
+      vi.advanceTimersByTime(1_000);
+    });
+    expect(fake.active("BuildLog").payload.variables).toEqual({ buildId, after: 5 });
+
+    act(() => {
+      const { sink } = fake.active("BuildLog");
+      sink.next(logLine(6));
+      sink.next(logLine(5, "repeated"));
+      sink.next(logLine(7));
+      sink.next(logLine(7, "repeated"));
+      sink.next(logLine(8));
+      vi.advanceTimersToNextFrame();
+    });
+    expect(result.current.buffer.lines.map((l) => l.text)).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8].map((seq) => `line ${seq}`),
+    );
+  });
+
   it("resumes after the last seq when remounted, and unsubscribes on unmount", () => {
     const fake = createFakeLiveClient();
     const buildId = newBuildId();

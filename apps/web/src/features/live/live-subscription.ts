@@ -21,8 +21,9 @@ export interface LiveHandlers<TData> {
 /**
  * Subscribes `document` through `client` and keeps it subscribed: when the connection is lost
  * (graphql-ws gave up its own reconnects), it subscribes again after a backoff. `variables` is
- * read on every (re)subscription, so a cursor such as the log's `after` resumes where it was.
- * Returns the unsubscribe function; nothing is reported after it was called.
+ * read on every (re)subscription, ours and graphql-ws's own, so a cursor such as the log's
+ * `after` resumes where it was. Returns the unsubscribe function; nothing is reported after it
+ * was called.
  */
 export function subscribeLive<TData, TVariables extends Record<string, unknown>>(
   client: LiveClient,
@@ -37,7 +38,14 @@ export function subscribeLive<TData, TVariables extends Record<string, unknown>>
 
   const start = () => {
     unsubscribe = client.subscribe<TData>(
-      { query: document.toString(), variables: variables() },
+      {
+        query: document.toString(),
+        // graphql-ws resends this same payload when it reconnects by itself; a getter makes
+        // each send, its first and its retries, carry the variables as they are then.
+        get variables() {
+          return variables();
+        },
+      },
       {
         next: (result) => {
           if (disposed) return;
