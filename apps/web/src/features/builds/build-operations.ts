@@ -1,7 +1,9 @@
 import {
+  infiniteQueryOptions,
   queryOptions,
   useMutation,
   useQueryClient,
+  type InfiniteData,
   type QueryClient,
   type QueryKey,
 } from "@tanstack/react-query";
@@ -81,9 +83,13 @@ graphql(`
 `);
 
 const PROJECT_BUILDS_QUERY = graphql(`
-  query ProjectBuilds($projectId: ID!, $filter: BuildFilter) {
-    builds(projectId: $projectId, filter: $filter, first: 100) {
+  query ProjectBuilds($projectId: ID!, $filter: BuildFilter, $first: Int = 100, $after: String) {
+    builds(projectId: $projectId, filter: $filter, first: $first, after: $after) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       edges {
         node {
           ...BuildListFields
@@ -157,7 +163,8 @@ export type BuildDetail = BuildDetailFieldsFragment;
 
 /**
  * Query keys; everything about builds is under `["builds"]`, which is what starting a build
- * elsewhere invalidates. A list's last element is its status filter (`null` for all).
+ * elsewhere invalidates. A list's key is `["builds", "list", projectId, status]` (`null` for
+ * all statuses); the paged list of the same builds adds `"pages"`.
  */
 const buildsKeys = {
   all: ["builds"] as const,
@@ -165,25 +172,49 @@ const buildsKeys = {
   projectLists: (projectId: string) => [...buildsKeys.lists(), projectId] as const,
   list: (projectId: string, status: BuildStatus | null) =>
     [...buildsKeys.projectLists(projectId), status] as const,
+  pages: (projectId: string, status: BuildStatus | null) =>
+    [...buildsKeys.list(projectId, status), "pages"] as const,
   details: () => [...buildsKeys.all, "detail"] as const,
   detail: (buildId: string) => [...buildsKeys.details(), buildId] as const,
   recipes: () => [...buildsKeys.all, "recipes"] as const,
 };
 
-/** The project's builds, newest first (the server's order), optionally of one status. */
+/** Builds a page of the Builds panel holds; "Load more" fetches as many again. */
+export const BUILDS_PAGE_SIZE = 50;
+
+const toFilter = (status: BuildStatus | null) => (status ? { status: [status] } : null);
+
+/** The project's newest 100 builds (the server's order), optionally of one status. */
 export function projectBuildsQueryOptions(projectId: string, status: BuildStatus | null) {
   return queryOptions({
     queryKey: buildsKeys.list(projectId, status),
     queryFn: ({ signal }) =>
-      graphqlRequest(
-        PROJECT_BUILDS_QUERY,
-        { projectId, filter: status ? { status: [status] } : null },
-        { signal },
-      ),
+      graphqlRequest(PROJECT_BUILDS_QUERY, { projectId, filter: toFilter(status) }, { signal }),
     select: (data) => ({
       builds: data.builds.edges.map((edge) => edge.node),
       totalCount: data.builds.totalCount,
     }),
+  });
+}
+
+/**
+ * The project's builds, newest first, a page at a time: each page continues after the previous
+ * one's last build (the server's cursor), so builds that start meanwhile neither repeat a row
+ * nor push one out of the list.
+ */
+export function projectBuildPagesQueryOptions(projectId: string, status: BuildStatus | null) {
+  return infiniteQueryOptions({
+    queryKey: buildsKeys.pages(projectId, status),
+    queryFn: ({ pageParam, signal }) =>
+      graphqlRequest(
+        PROJECT_BUILDS_QUERY,
+        { projectId, filter: toFilter(status), first: BUILDS_PAGE_SIZE, after: pageParam },
+        { signal },
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: ({ builds: { pageInfo } }) =>
+      pageInfo.hasNextPage ? pageInfo.endCursor : null,
+    select: (data) => data.pages.flatMap((page) => page.builds.edges.map((edge) => edge.node)),
   });
 }
 
@@ -267,10 +298,12 @@ export function useBuildLive(buildId: string | null, client: LiveClient = getLiv
   }, [buildId, client, queryClient]);
 }
 
+type PagedList = InfiniteData<ProjectBuildsQuery, string | null>;
+
 /**
- * Replaces `build` in the cached lists under `prefix`. A list refetches when the build enters
- * or leaves its filter (order and count are the server's), and, with `refetchNew`, when a
- * build it should show is missing (a new one).
+ * Replaces `build` in the cached lists under `prefix`, paged or not. A list refetches when the
+ * build enters or leaves its filter (order and count are the server's), and, with
+ * `refetchNew`, when a build it should show is missing (a new one).
  */
 function updateLists(
   queryClient: QueryClient,
@@ -278,24 +311,35 @@ function updateLists(
   build: BuildSummary,
   refetchNew: boolean,
 ) {
-  for (const [key, data] of queryClient.getQueriesData<ProjectBuildsQuery>({
+  for (const [key, data] of queryClient.getQueriesData<ProjectBuildsQuery | PagedList>({
     queryKey: prefix,
   })) {
     if (!data) continue;
-    const filter = key.at(-1);
+    // The status filter is the key's fourth element (see buildsKeys).
+    const filter = key[3];
     const fits = !isBuildStatus(filter) || filter === build.status;
-    const index = data.builds.edges.findIndex((edge) => edge.node.id === build.id);
-    if (index !== -1 && fits) {
-      const edges = data.builds.edges.with(index, { node: build });
-      queryClient.setQueryData<ProjectBuildsQuery>(key, {
-        ...data,
-        builds: { ...data.builds, edges },
-      });
-    } else if (index !== -1 || (fits && refetchNew)) {
+    const pages = "pages" in data ? data.pages : [data];
+    const pageIndex = pages.findIndex((page) => findEdge(page, build) !== -1);
+    const page = pages[pageIndex];
+    if (page && fits) {
+      const edges = page.builds.edges.with(findEdge(page, build), { node: build });
+      const updated = { ...page, builds: { ...page.builds, edges } };
+      if ("pages" in data) {
+        queryClient.setQueryData<PagedList>(key, {
+          ...data,
+          pages: data.pages.with(pageIndex, updated),
+        });
+      } else {
+        queryClient.setQueryData<ProjectBuildsQuery>(key, updated);
+      }
+    } else if (page || (fits && refetchNew)) {
       void queryClient.invalidateQueries({ queryKey: key, exact: true });
     }
   }
 }
+
+const findEdge = (page: ProjectBuildsQuery, build: BuildSummary) =>
+  page.builds.edges.findIndex((edge) => edge.node.id === build.id);
 
 /** Merges a list update into the cached detail; an ended build refetches for its artifacts. */
 function updateDetail(queryClient: QueryClient, build: BuildSummary) {

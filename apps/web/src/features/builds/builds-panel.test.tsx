@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseRequestBody, stubGraphQL } from "../../../test/stub-graphql";
 import { renderWithQuery } from "../../../test/render-with-query";
 import { buildFixture, recipesData } from "./build-fixtures";
+import { BUILDS_PAGE_SIZE } from "./build-operations";
 import { useBuildSelectionStore } from "./build-selection-store";
 import { BuildsPanel } from "./builds-panel";
 import { createFakeLiveClient } from "./fake-live-client";
@@ -30,13 +31,29 @@ const succeeded = buildFixture({
   version: { id: "v2", number: 2 },
 });
 
-function buildsData(nodes: ReturnType<typeof buildFixture>[]) {
-  return { builds: { totalCount: nodes.length, edges: nodes.map((node) => ({ node })) } };
+/**
+ * The `builds` page the server gives for `first` and `after`: the builds after the cursor (a
+ * build's id here), newest first as `nodes` lists them.
+ */
+function buildsData(
+  nodes: ReturnType<typeof buildFixture>[],
+  variables: Record<string, unknown> | undefined,
+) {
+  const first = Number(variables?.first);
+  const start = variables?.after ? nodes.findIndex((node) => node.id === variables.after) + 1 : 0;
+  const page = nodes.slice(start, start + first);
+  return {
+    builds: {
+      totalCount: nodes.length,
+      pageInfo: { hasNextPage: start + first < nodes.length, endCursor: page.at(-1)?.id ?? null },
+      edges: page.map((node) => ({ cursor: node.id, node })),
+    },
+  };
 }
 
 function stubApi(nodes = [queued, running, succeeded]) {
-  return stubGraphQL((query) => {
-    if (query.includes("query ProjectBuilds")) return { data: buildsData(nodes) };
+  return stubGraphQL((query, variables) => {
+    if (query.includes("query ProjectBuilds")) return { data: buildsData(nodes, variables) };
     if (query.includes("query BuildRecipes")) return { data: recipesData };
     throw new Error(`unexpected query ${query}`);
   });
@@ -111,7 +128,12 @@ describe("BuildsPanel", () => {
         .map(([, init]) => parseRequestBody(init))
         .filter((body) => body.query.includes("query ProjectBuilds"))
         .map((body) => body.variables);
-      expect(variables).toContainEqual({ projectId: "p1", filter: { status: ["FAILED"] } });
+      expect(variables).toContainEqual({
+        projectId: "p1",
+        filter: { status: ["FAILED"] },
+        first: BUILDS_PAGE_SIZE,
+        after: null,
+      });
     });
   });
 
@@ -156,5 +178,57 @@ describe("BuildsPanel", () => {
     );
 
     await waitFor(() => expect(listRequests()).toBe(2));
+  });
+
+  it("loads older builds a page at a time, until all are shown", async () => {
+    // Two full pages and a few more, newest (highest version) first.
+    const total = 2 * BUILDS_PAGE_SIZE + 3;
+    const nodes = Array.from({ length: total }, (_, index) =>
+      buildFixture({
+        id: `b-${total - index}`,
+        status: "SUCCEEDED",
+        version: { id: `v-${total - index}`, number: total - index },
+      }),
+    );
+    const fetchMock = stubApi(nodes);
+    const fake = createFakeLiveClient();
+    renderWithQuery(<BuildsPanel projectId="p1" client={fake.client} />);
+    const versionsShown = () =>
+      screen
+        .getAllByRole("button", { name: /^rpi4-lab v\d+$/ })
+        .map((button) => Number(button.textContent.replace("rpi4-lab v", "")));
+    const newest = (count: number) => nodes.slice(0, count).map((node) => node.version.number);
+
+    await screen.findByRole("button", { name: `rpi4-lab v${total}` });
+    expect(versionsShown()).toEqual(newest(BUILDS_PAGE_SIZE));
+
+    fireEvent.click(screen.getByRole("button", { name: "Load more" }));
+    await waitFor(() => expect(versionsShown()).toEqual(newest(2 * BUILDS_PAGE_SIZE)));
+
+    fireEvent.click(await screen.findByRole("button", { name: "Load more" }));
+    await waitFor(() => expect(versionsShown()).toEqual(newest(total)));
+    expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
+
+    // Each page continued after the last build of the one before.
+    const afters = fetchMock.mock.calls
+      .map(([, init]) => parseRequestBody(init))
+      .filter((body) => body.query.includes("query ProjectBuilds"))
+      .map((body) => body.variables?.after);
+    expect(afters).toEqual([
+      null,
+      `b-${total - BUILDS_PAGE_SIZE + 1}`,
+      `b-${total - 2 * BUILDS_PAGE_SIZE + 1}`,
+    ]);
+
+    // A build on a later page is updated in place too.
+    const requests = fetchMock.mock.calls.length;
+    act(() =>
+      fake.active("BuildsUpdated").sink.next({
+        data: { buildsUpdated: { ...nodes.at(-1), status: "FAILED" } },
+      }),
+    );
+    await waitFor(() => expect(rowOf("rpi4-lab v1").getByText("Failed")).toBeTruthy());
+    expect(versionsShown()).toEqual(newest(total));
+    expect(fetchMock.mock.calls.length).toBe(requests);
   });
 });

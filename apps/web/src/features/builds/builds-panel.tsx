@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 
 import type { BuildStatus } from "../../../generated/graphql/graphql";
@@ -6,7 +6,7 @@ import type { LiveClient } from "../live/live-client";
 import { describeTiming } from "./build-format";
 import {
   buildRecipesQueryOptions,
-  projectBuildsQueryOptions,
+  projectBuildPagesQueryOptions,
   useBuildsLive,
   type BuildSummary,
 } from "./build-operations";
@@ -16,7 +16,10 @@ import { BUILD_STATUSES, isBuildStatus, statusLabel } from "./build-status";
 import { findRecipe, stageTitle } from "./recipe-stages";
 import "./builds.css";
 
-/** The project's build queue and history, newest first, kept live by `buildsUpdated`. */
+/**
+ * The project's build queue and history, newest first, a page at a time ("Load more"), kept
+ * live by `buildsUpdated`.
+ */
 export function BuildsPanel({
   projectId,
   client,
@@ -62,7 +65,7 @@ export function BuildsPanel({
 }
 
 function BuildsTable({ projectId, status }: { projectId: string; status: BuildStatus | null }) {
-  const builds = useQuery(projectBuildsQueryOptions(projectId, status));
+  const builds = useInfiniteQuery(projectBuildPagesQueryOptions(projectId, status));
   const recipes = useQuery(buildRecipesQueryOptions()).data;
   const selectedBuildId = useBuildSelectionStore((state) => state.selectedBuildId);
   const selectBuild = useBuildSelectionStore((state) => state.selectBuild);
@@ -70,7 +73,7 @@ function BuildsTable({ projectId, status }: { projectId: string; status: BuildSt
   if (builds.isPending) return <p className="muted">Loading builds…</p>;
   if (builds.isError) return <p className="error">Could not load builds: {builds.error.message}</p>;
 
-  const { builds: list, totalCount } = builds.data;
+  const list = builds.data;
   if (list.length === 0) {
     return (
       <p className="muted">
@@ -104,10 +107,15 @@ function BuildsTable({ projectId, status }: { projectId: string; status: BuildSt
           ))}
         </tbody>
       </table>
-      {totalCount > list.length && (
-        <p className="muted">
-          Showing the newest {list.length} of {totalCount} builds.
-        </p>
+      {builds.hasNextPage && (
+        <button
+          type="button"
+          className="builds-load-more"
+          onClick={() => void builds.fetchNextPage()}
+          disabled={builds.isFetchingNextPage}
+        >
+          {builds.isFetchingNextPage ? "Loading…" : "Load more"}
+        </button>
       )}
     </>
   );
