@@ -38,6 +38,36 @@ describe("useBuildLog", () => {
     expect(result.current.buffer.lines.map((l) => l.text)).toEqual(["line 1", "line 2", "line 3"]);
   });
 
+  it("tells React of arriving lines at most once per animation frame, however many arrive", () => {
+    vi.useFakeTimers();
+    const fake = createFakeLiveClient();
+    const buildId = newBuildId();
+    let renders = 0;
+    const { result } = renderHook(() => {
+      renders++;
+      return useBuildLog(buildId, fake.client);
+    });
+    // The first line also reports the log as streaming; that state change renders on its own.
+    act(() => fake.active("BuildLog").sink.next(logLine(1)));
+    act(() => vi.advanceTimersToNextFrame());
+    const { version } = result.current;
+    const rendered = renders;
+
+    act(() => {
+      for (let seq = 2; seq <= 5_000; seq++) fake.active("BuildLog").sink.next(logLine(seq));
+    });
+    expect(renders).toBe(rendered);
+
+    act(() => vi.advanceTimersToNextFrame());
+    expect(renders).toBe(rendered + 1);
+    expect(result.current.version).toBe(version + 1);
+    expect(result.current.buffer.lines).toHaveLength(5_000);
+
+    // A frame with nothing new renders nothing.
+    act(() => vi.advanceTimersToNextFrame());
+    expect(renders).toBe(rendered + 1);
+  });
+
   it("resubscribes after a dropped connection with after = the last seq seen", () => {
     vi.useFakeTimers();
     const fake = createFakeLiveClient();
