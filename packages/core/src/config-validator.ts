@@ -19,8 +19,9 @@ import { createValidationResult, type ValidationResult } from "./validation-resu
  * Bump when the issue mapping changes its codes, paths or messages, so that cached results keyed
  * by {@link ConfigValidator.fingerprint} are not served stale. 2: values over their `maxItems` or
  * `maxLength` are reported alone, without the issues inside them. 3: a failed `pattern` or `not`
- * says what is accepted in the schema's description, quoting the regular expression only without
- * one, and issues that read the same at one path are listed once.
+ * says what is accepted in the schema's description (or names its title), quoting the regular
+ * expression only without either; issues that read the same at one path are listed once, and a
+ * failed `format` beside a failed `pattern` at one path is left to the pattern's message.
  */
 const ISSUE_MAPPING_REVISION = 3;
 

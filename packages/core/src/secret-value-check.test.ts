@@ -19,11 +19,20 @@ describe("secretValueIssues", () => {
     expect(issues).toEqual([
       expect.objectContaining({ path: "/system/users/2/passwordHash", severity: "error" }),
     ]);
-    expect(issues?.[0]?.message).toMatch(/^passwordHash must match the pattern/);
+    expect(issues?.[0]?.message).toBe(
+      "passwordHash is not valid: A crypt(3) hash, never the password itself: $y$ (yescrypt)," +
+        " $6$ (SHA-512), $5$ (SHA-256) or $2b$ (bcrypt), then the hash, without spaces or colons",
+    );
     expect(JSON.stringify(issues)).not.toContain("hunter2-plain");
     expect(secretValueIssues(schema, ["network", "wifi", "psk"], "short")?.[0]?.message).toBe(
       "psk must be at least 8 characters long",
     );
+    const psk = secretValueIssues(schema, ["network", "wifi", "psk"], "pässwort-lang");
+    expect(psk?.map((issue) => issue.message)).toEqual([
+      "psk is not valid: WPA passphrase of printable ASCII characters only: letters, digits," +
+        " punctuation and spaces",
+    ]);
+    expect(JSON.stringify(psk)).not.toContain("pässwort");
   });
 
   it("is null for a field that is not secret", () => {

@@ -50,7 +50,9 @@ type VerboseError = ErrorObject & { parentSchema?: unknown; data?: unknown };
  * duplicate), `SCHEMA_*` codes, and sentences that name the field and say what is accepted.
  * Values of `writeOnly` (secret) fields are never quoted back. Duplicates are removed, and so is a
  * second issue that reads the same at the same path: a value that fails both a schema's `pattern`
- * and its `not` is described once, by the schema's description.
+ * and its `not` is described once, by the schema's description. A value that fails its `pattern`
+ * and its `format` (an IPv4 address both spell out) is one problem too, told by the pattern's
+ * message, which quotes the schema's words.
  */
 export function toSchemaIssues(
   errors: readonly ErrorObject[] | null | undefined,
@@ -65,7 +67,10 @@ export function toSchemaIssues(
     seen.add(key);
     issues.push(issue);
   }
-  return issues;
+  const patternFailed = new Set(
+    issues.filter((issue) => issue.code === "SCHEMA_PATTERN").map((issue) => issue.path),
+  );
+  return issues.filter((issue) => issue.code !== "SCHEMA_FORMAT" || !patternFailed.has(issue.path));
 }
 
 /** `SCHEMA_` plus the keyword in SCREAMING_SNAKE (`minLength` → `SCHEMA_MIN_LENGTH`). */
@@ -240,8 +245,9 @@ function echo(error: VerboseError, parent: Record<string, unknown> | undefined):
 
 /**
  * A value a `pattern` (or a `not` over one) rejects, in words: the schema's description says what
- * the field accepts, which a user can act on and a regular expression seldom helps with. Only a
- * schema without a readable description gets the expression itself (`fallback`).
+ * the field accepts, which a user can act on and a regular expression seldom helps with. Without a
+ * readable description the title at least names what was expected; only a schema with neither
+ * gets the expression itself (`fallback`).
  */
 function describeMismatch(
   label: string,
@@ -249,8 +255,13 @@ function describeMismatch(
   parent: Record<string, unknown> | undefined,
   fallback: string,
 ): string {
+  const subject = `${label}${echo(error, parent)}`;
   const description = descriptionOf(parent);
-  return `${label}${echo(error, parent)} ${description === undefined ? fallback : `is not valid: ${description}`}`;
+  if (description !== undefined) return `${subject} is not valid: ${description}`;
+  const title = titleOf(parent)?.trim();
+  return title === undefined || title === ""
+    ? `${subject} ${fallback}`
+    : `${subject} is not a valid ${title}`;
 }
 
 /**
