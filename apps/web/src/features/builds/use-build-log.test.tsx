@@ -49,7 +49,9 @@ describe("useBuildLog", () => {
     });
     // The first line also reports the log as streaming; that state change renders on its own.
     act(() => fake.active("BuildLog").sink.next(logLine(1)));
-    act(() => vi.advanceTimersToNextFrame());
+    act(() => {
+      vi.advanceTimersToNextFrame();
+    });
     const { version } = result.current;
     const rendered = renders;
 
@@ -58,13 +60,17 @@ describe("useBuildLog", () => {
     });
     expect(renders).toBe(rendered);
 
-    act(() => vi.advanceTimersToNextFrame());
+    act(() => {
+      vi.advanceTimersToNextFrame();
+    });
     expect(renders).toBe(rendered + 1);
     expect(result.current.version).toBe(version + 1);
     expect(result.current.buffer.lines).toHaveLength(5_000);
 
     // A frame with nothing new renders nothing.
-    act(() => vi.advanceTimersToNextFrame());
+    act(() => {
+      vi.advanceTimersToNextFrame();
+    });
     expect(renders).toBe(rendered + 1);
   });
 
