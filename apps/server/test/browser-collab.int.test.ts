@@ -73,7 +73,10 @@ describe("the board form in two browsers, bound to the board's shared document",
     opened.push(entry);
 
     await page.goto(server.url);
-    await page.getByRole("button", { name: board.name, exact: true }).click();
+    await page
+      .getByRole("treeitem", { name: board.name, exact: true })
+      .getByText(board.name, { exact: true })
+      .click();
     // The form appears after the first sync with the server.
     await page.locator("#root_system_hostname").waitFor({ timeout: 15_000 });
     return entry;

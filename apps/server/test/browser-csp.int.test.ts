@@ -55,7 +55,10 @@ describe("web app under the Content-Security-Policy", () => {
     await page.locator('[title="serverTime subscription"] time').waitFor({ timeout: 15_000 });
     // The board form (Ajv computes its defaults in the browser) shows the server's verdict on
     // an edit, pushed over graphql-ws.
-    await page.getByRole("button", { name: "qemu-arm64", exact: true }).click();
+    await page
+      .getByRole("treeitem", { name: "qemu-arm64", exact: true })
+      .getByText("qemu-arm64", { exact: true })
+      .click();
     await page.locator("#root_system_hostname").fill("Not_A_Host!");
     await page.locator("#root_system_hostname__error").waitFor({ timeout: 15_000 });
     expect(problems).toEqual([]);
