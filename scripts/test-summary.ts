@@ -37,6 +37,7 @@ const adversarialFiles: VitestFileResult[] = [];
 // Each test script of a workspace writes its own report (scripts/test.sh).
 const REPORTS = [
   { script: "test", file: ".test-results.json" },
+  { script: "test:adversarial", file: ".test-results-adversarial.json" },
   { script: "test:images", file: ".test-results-images.json" },
 ];
 for (const workspace of workspaces) {

@@ -31,6 +31,8 @@ npx turbo run lint typecheck --continue --output-logs=errors-only || status=1
 npx knip --no-progress --no-config-hints || status=1
 find apps packages workers -name '.test-results*.json' -not -path '*/node_modules/*' -delete
 npx turbo run test --continue --concurrency=2 -- --reporter=default --reporter=json --outputFile.json=.test-results.json || status=1
+# The hostile-input suite alone, so its time bound measures it (scripts/test-summary.ts).
+npm run test:adversarial -w @bbos/server -- --reporter=default --reporter=json --outputFile.json=.test-results-adversarial.json || status=1
 # Image builds and QEMU boots, alone on the machine: one file at a time, after everything else.
 images_started=$SECONDS
 npm run test:images -w @bbos/server -- --reporter=default --reporter=json --outputFile.json=.test-results-images.json || status=1

@@ -12,8 +12,9 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }],
   },
   test: {
-    // The image builds and boots run on their own, one at a time (vitest.images.config.ts).
-    exclude: ["**/node_modules/**", "test/images/**"],
+    // The image builds and boots run on their own, one at a time (vitest.images.config.ts), and
+    // the hostile-input suite on its own, timed (vitest.adversarial.config.ts).
+    exclude: ["**/node_modules/**", "test/images/**", "test/adversarial/**"],
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
