@@ -1,10 +1,18 @@
 // Who may do what with a board, decided the same way by every service: a non-member learns
 // nothing (NOT_FOUND, as for a board that does not exist), a member without the permission gets
 // FORBIDDEN naming the role and what it does not allow.
-import { can, DomainError, isBoardId, type ProjectAction } from "@bbos/core";
-import { findBoardForUser, type Db, type MemberBoardRow, type UserRow } from "@bbos/db";
+import { can, DomainError, isBoardId, isProjectId, type ProjectAction } from "@bbos/core";
+import {
+  findBoardForUser,
+  findProjectForUser,
+  type Db,
+  type MemberBoardRow,
+  type MemberProjectRow,
+  type UserRow,
+} from "@bbos/db";
 
 export const BOARD_NOT_FOUND_MESSAGE = "No such board, or you are not a member of its project.";
+export const PROJECT_NOT_FOUND_MESSAGE = "No such project, or you are not a member of it.";
 
 /** What each action is called in a refusal. */
 const ACTION_WORDS: Record<ProjectAction, string> = {
@@ -32,6 +40,24 @@ export function forbidden(role: string, action: ProjectAction): DomainError {
     `Your role in this project (${role}) does not allow ${ACTION_WORDS[action]}.`,
     { details: { role, action } },
   );
+}
+
+/**
+ * The project as the viewer sees it, if they may do `action` there.
+ * @throws DomainError `UNAUTHENTICATED`, `NOT_FOUND` (no such project, or not a member),
+ *   `FORBIDDEN` (the role lacks `action`).
+ */
+export async function requireProject(
+  db: Db,
+  viewer: UserRow | null,
+  projectId: string,
+  action: ProjectAction,
+): Promise<MemberProjectRow> {
+  const user = requireViewer(viewer);
+  const project = isProjectId(projectId) ? await findProjectForUser(db, projectId, user.id) : null;
+  if (!project) throw new DomainError("NOT_FOUND", PROJECT_NOT_FOUND_MESSAGE);
+  if (!can(project.role, action)) throw forbidden(project.role, action);
+  return project;
 }
 
 export function createBoardAccess(db: Db) {

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 
 import type { ObjectStore } from "@bbos/artifacts";
-import { can, DomainError, isProjectId, isRecordId, type ProjectAction } from "@bbos/core";
+import { can, DomainError, isRecordId, type ProjectAction } from "@bbos/core";
 import {
   addFileVersion,
   countUnfinishedBuildsUsingFile,
@@ -15,14 +15,12 @@ import {
   findProjectForUser,
   type Db,
   type FileVersionRow,
-  type MemberProjectRow,
   type ProjectFileRow,
   type UserRow,
 } from "@bbos/db";
 
-import { forbidden, requireViewer } from "./board-access.ts";
+import { forbidden, requireProject, requireViewer } from "./board-access.ts";
 
-const PROJECT_NOT_FOUND = "No such project, or you are not a member of it.";
 const FILE_NOT_FOUND = "No such project file, or you are not a member of its project.";
 
 /** Longest project path, in characters. */
@@ -105,20 +103,6 @@ export function createFileService({
   store,
   maxFileBytes = DEFAULT_MAX_FILE_BYTES,
 }: FileServiceOptions) {
-  async function requireProject(
-    viewer: UserRow | null,
-    projectId: string,
-    action: ProjectAction,
-  ): Promise<MemberProjectRow> {
-    const user = requireViewer(viewer);
-    const project = isProjectId(projectId)
-      ? await findProjectForUser(db, projectId, user.id)
-      : null;
-    if (!project) throw new DomainError("NOT_FOUND", PROJECT_NOT_FOUND);
-    if (!can(project.role, action)) throw forbidden(project.role, action);
-    return project;
-  }
-
   /** The file, when the viewer may do `action` with it. */
   async function requireFile(
     viewer: UserRow | null,
@@ -145,7 +129,7 @@ export function createFileService({
      *   `FORBIDDEN` (role), `BAD_INPUT` (path), `PAYLOAD_TOO_LARGE` (over the limit).
      */
     async upload(viewer: UserRow | null, args: UploadArgs): Promise<ProjectFileRow> {
-      const project = await requireProject(viewer, args.projectId, "board.edit");
+      const project = await requireProject(db, viewer, args.projectId, "board.edit");
       const path = parseProjectFilePath(args.path);
       if (args.announcedBytes !== undefined && args.announcedBytes > maxFileBytes) {
         throw tooLarge(maxFileBytes);

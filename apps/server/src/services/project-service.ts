@@ -2,14 +2,7 @@ import { randomBytes } from "node:crypto";
 
 import DataLoader from "dataloader";
 
-import {
-  can,
-  DomainError,
-  isProjectId,
-  type ProjectAction,
-  type ProjectId,
-  type ProjectRole,
-} from "@bbos/core";
+import { DomainError, isProjectId, type ProjectId, type ProjectRole } from "@bbos/core";
 import {
   addMember,
   createProject,
@@ -35,10 +28,9 @@ import {
 } from "@bbos/db";
 
 import type { UserDirectory } from "../auth/user-directory.ts";
-import { forbidden, requireViewer } from "./board-access.ts";
+import { PROJECT_NOT_FOUND_MESSAGE, requireProject, requireViewer } from "./board-access.ts";
 import { echo, parseDisplayName } from "./display-name.ts";
 
-const PROJECT_NOT_FOUND_MESSAGE = "No such project, or you are not a member of it.";
 /** A GitHub login: what an invitation names. */
 const LOGIN_SHAPE = /^[a-zA-Z0-9-]{1,39}$/;
 const MAX_SLUG_LENGTH = 48;
@@ -89,27 +81,12 @@ export function createProjectService(
     { batch: false },
   );
 
-  /** The project as the viewer sees it, if they may do `action` there. */
-  async function requireProject(
-    viewer: UserRow | null,
-    projectId: string,
-    action: ProjectAction,
-  ): Promise<MemberProjectRow> {
-    const user = requireViewer(viewer);
-    const project = isProjectId(projectId)
-      ? await findProjectForUser(db, projectId, user.id)
-      : null;
-    if (!project) throw new DomainError("NOT_FOUND", PROJECT_NOT_FOUND_MESSAGE);
-    if (!can(project.role, action)) throw forbidden(project.role, action);
-    return project;
-  }
-
   /**
    * The project, when the viewer may change its members now.
    * @throws DomainError `RATE_LIMITED` when the viewer changed members too often this minute.
    */
   async function manageMembers(viewer: UserRow | null, projectId: string) {
-    const project = await requireProject(viewer, projectId, "member.manage");
+    const project = await requireProject(db, viewer, projectId, "member.manage");
     const refusal = await membershipChangeLimit(requireViewer(viewer).id);
     if (refusal) {
       throw new DomainError(
@@ -214,7 +191,7 @@ export function createProjectService(
     },
 
     async rename(viewer: UserRow | null, projectId: string, newName: string) {
-      const project = await requireProject(viewer, projectId, "project.rename");
+      const project = await requireProject(db, viewer, projectId, "project.rename");
       const name = parseDisplayName("project", newName);
       const updated = await updateProject(db, project.id, { name });
       if (!updated) throw new DomainError("NOT_FOUND", PROJECT_NOT_FOUND_MESSAGE);
@@ -223,7 +200,7 @@ export function createProjectService(
 
     /** Hides the project from `projects` (or lists it again); members still reach it by id. */
     async setArchived(viewer: UserRow | null, projectId: string, archived: boolean) {
-      const project = await requireProject(viewer, projectId, "project.archive");
+      const project = await requireProject(db, viewer, projectId, "project.archive");
       const archivedAt = archived ? (project.archivedAt ?? new Date()) : null;
       const updated = await updateProject(db, project.id, { archivedAt });
       if (!updated) throw new DomainError("NOT_FOUND", PROJECT_NOT_FOUND_MESSAGE);
@@ -289,7 +266,7 @@ export function createProjectService(
       filter: AuditEventFilter,
       page: { first: number; afterId: bigint | null },
     ): Promise<{ events: AuditEventRow[]; total: number; hasMore: boolean }> {
-      const project = await requireProject(viewer, projectId, "audit.read");
+      const project = await requireProject(db, viewer, projectId, "audit.read");
       const { events, total } = await listAuditEvents(db, project.id, filter, {
         take: page.first + 1,
         afterId: page.afterId,
