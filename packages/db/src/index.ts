@@ -96,6 +96,7 @@ export {
   type BuildChange,
   type BuildFilter,
   type BuildRow,
+  type BuildFileRow,
   type BuildWithConfigRow,
   type CreateBuildInput,
   type MemberBuildRow,

@@ -1,5 +1,5 @@
-// The recipe runner of this worker: plans the build with its recipe, runs each step in the
-// builder image on the Docker engine, then publishes the outputs: stored in one streaming pass
+// The recipe runner of this worker: plans the build with its recipe, fetches the project files it
+// copies, runs each step in the builder image on the Docker engine, then publishes the outputs: stored in one streaming pass
 // each (size and digests while storing), signed, checksummed, with a signed provenance
 // statement and the compressed log. Knows nothing recipe-specific.
 import { createReadStream } from "node:fs";
@@ -21,6 +21,7 @@ import {
 } from "@bbos/artifacts";
 import {
   imageCompressionOf,
+  PROJECT_FILES_DIR,
   redactor,
   secretValues,
   withImageCompression,
@@ -35,6 +36,7 @@ import type Docker from "dockerode";
 
 import { LABEL_BUILD_ID, LABEL_INSTALLATION, LABEL_WORKER_ID } from "./docker/labels.ts";
 import { PermanentBuildError } from "./permanent-build-error.ts";
+import { writeProjectFiles } from "./project-files.ts";
 import type { SecretResolver } from "./resolve-secrets.ts";
 import { runPlan, type BuildCache } from "./run-plan.ts";
 import type { BuildLogPort, RecipeRunContext, RecipeRunner } from "./run-build.ts";
@@ -106,6 +108,10 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
           imageCompressionOf(build.config),
         );
         const startedOn = new Date();
+        if (build.fileVersionIds.length > 0) {
+          const copied = await writeProjectFiles(store, join(workDir, "in"), build);
+          logged.log.append(`project files: ${copied.files}, ${copied.bytes} bytes`, "sys");
+        }
         const timings = await runPlan({
           docker: options.docker,
           image: image.tag,
@@ -149,7 +155,6 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
   };
 }
 
-/** The config's `image.compression`, or the schema's default. */
 interface PublishContext {
   builderImage: { tag: string; id: string };
   startedOn: Date;
@@ -250,7 +255,13 @@ async function publish(
       uri: `docker-image:${context.builderImage.tag}`,
     },
     workerId: options.workerId,
-    inputFiles: packages,
+    inputFiles: [
+      ...build.files.map((file) => ({
+        name: `${PROJECT_FILES_DIR}/${file.fileId}`,
+        sha256: file.sha256,
+      })),
+      ...packages,
+    ],
     startedOn: context.startedOn,
     finishedOn: context.finishedOn,
     stages: context.stages,

@@ -42,12 +42,18 @@ export interface LocalBuildResult {
  * Builds `config` with `recipe` (uncompressed image), making the builder image first if the engine
  * lacks it.
  *
- * @throws Error when the recipe does not support the config, or a stage fails.
+ * @throws Error when the recipe does not support the config, it names project files, or a stage
+ *   fails.
  */
 export async function buildLocally(options: LocalBuildOptions): Promise<LocalBuildResult> {
   const { recipe, config, log } = options;
   const supported = recipe.supports(config);
   if (!supported.ok) throw new Error(supported.reason);
+  if (Array.isArray(config.files) && config.files.length > 0) {
+    throw new Error(
+      "the config copies project files (its extra files), which only a build on the platform has; remove them to build it here",
+    );
+  }
   const image = await ensureBuilderImage(options.docker, {
     installation: "local",
     mirror: options.debianMirror,

@@ -1,8 +1,10 @@
 // Reproducibility of the debian recipe, on the native qemu-amd64 image: one config version built
 // twice with `force`, each time from an empty root filesystem cache (so the root filesystem is
 // installed again from the recorded packages), gives the same image bytes. The image then boots
-// under qemu-system-x86_64 with OVMF to a login, with the configured keyboard layout applied.
+// under qemu-system-x86_64 with OVMF to a login, with the configured keyboard layout applied and
+// the config's project files in place.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,11 +28,19 @@ import {
   TEST_USER,
   type BuildJson,
 } from "./image-builds.ts";
+import { uploadFile } from "../project-file-client.ts";
 import { bootImage } from "./qemu-boot.ts";
 
 const run = promisify(execFile);
 
-const config = {
+/** Project files the config copies into the image: a text, a root-only tool, some binary bytes. */
+const MOTD = "Built by BBOS from an uploaded project file.\n";
+const TOOL = '#!/bin/sh\necho "HEL""LO=$(id -un)"\n';
+const BLOB = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 31 + (i >> 8)) & 255));
+/** A file name that tries shell injection: it must land verbatim. */
+const HOSTILE_NAME = "$(touch /tmp/pwned) 'it''s' `id`.txt";
+
+const config = (files: { motd: string; tool: string; blob: string }) => ({
   board: "qemu-amd64",
   os: { release: "bookworm", branch: "current", variant: "server" },
   system: {
@@ -40,13 +50,28 @@ const config = {
     users: [{ name: TEST_USER.name, sudo: true, passwordHash: TEST_USER.passwordHash }],
   },
   packages: { install: ["htop"] },
+  files: [
+    { fileId: files.motd, path: "/etc/motd" },
+    { fileId: files.tool, path: "/usr/local/sbin/bbos-hello", mode: "0750" },
+    // /lib is a link to usr/lib in the image: the file lands where the image resolves it.
+    { fileId: files.blob, path: "/lib/bbos/blob.bin" },
+    { fileId: files.motd, path: `/opt/bbos/${HOSTILE_NAME}`, mode: "0600" },
+  ],
   image: { size: { value: 1, unit: "GiB" }, compression: "zstd" },
   build: { recipe: "debian" },
-};
+});
 
 let installation: BuildInstallation;
 let dir: string;
+let boardConfig: ReturnType<typeof config>;
 const timings: string[] = [];
+
+async function upload(path: string, body: string | Uint8Array): Promise<string> {
+  const { server, project } = installation;
+  const { status, body: answer } = await uploadFile(server.url, project.id, path, body);
+  if (status !== 201 || !answer.file) throw new Error(`upload of ${path}: ${status}`);
+  return answer.file.id;
+}
 
 beforeAll(async () => {
   await ensureTestBuilderImage();
@@ -55,6 +80,11 @@ beforeAll(async () => {
     recipes: productRecipes,
     cache: { dir: join(dir, "cache"), limitMiB: 8192 },
     limits: { cpus: 2, memoryBytes: 4096 * 1024 * 1024 },
+  });
+  boardConfig = config({
+    motd: await upload("overlay/motd", MOTD),
+    tool: await upload("overlay/bbos-hello", TOOL),
+    blob: await upload("overlay/blob.bin", BLOB),
   });
 }, 900_000);
 afterAll(async () => {
@@ -83,12 +113,15 @@ describe("the debian recipe's qemu-amd64 image", () => {
   let image: string;
 
   it("is the same, byte for byte, when one version is built twice from scratch", async () => {
-    const one = await buildImage(installation, config, { force: true });
+    const one = await buildImage(installation, boardConfig, { force: true });
     first = await succeeded(one.build);
     timings.push(`qemu-amd64 build 1 (empty rootfs cache): ${one.seconds.toFixed(0)} s`);
     // The second build installs its root filesystem again, from the same recorded packages.
     await rm(join(dir, "cache", "rootfs"), { recursive: true, force: true });
-    const two = await buildImage(installation, config, { force: true, versionId: one.versionId });
+    const two = await buildImage(installation, boardConfig, {
+      force: true,
+      versionId: one.versionId,
+    });
     const second = await succeeded(two.build);
     timings.push(`qemu-amd64 build 2 (empty rootfs cache): ${two.seconds.toFixed(0)} s`);
     expect(second.id).not.toBe(first.id);
@@ -101,10 +134,7 @@ describe("the debian recipe's qemu-amd64 image", () => {
     const packageSet = await artifactText(first, /\.packages\.sha256$/);
     const kernel = /^([0-9a-f]{64}) {2}(linux-image-\S+_amd64\.deb)$/m.exec(packageSet);
     expect(kernel).not.toBeNull();
-    const provenance = JSON.parse(await artifactText(first, /\.provenance\.json$/)) as {
-      predicate: { buildDefinition: { resolvedDependencies: { name: string; digest: unknown }[] } };
-    };
-    expect(provenance.predicate.buildDefinition.resolvedDependencies).toContainEqual({
+    expect(await resolvedDependencies(first)).toContainEqual({
       name: kernel?.[2],
       digest: { sha256: kernel?.[1] },
     });
@@ -126,6 +156,17 @@ describe("the debian recipe's qemu-amd64 image", () => {
     expect(keys).toMatch(/^keycode 21 = \+U\+007a /m);
   });
 
+  it("has the config's project files, byte for byte, where the image resolves their paths", async () => {
+    expect((await readImageFile(image, ROOT_OFFSET, "/etc/motd")).toString()).toBe(MOTD);
+    expect((await readImageFile(image, ROOT_OFFSET, "/usr/lib/bbos/blob.bin")).equals(BLOB)).toBe(
+      true,
+    );
+    expect(await resolvedDependencies(first)).toContainEqual({
+      name: `project-files/${boardConfig.files[2]?.fileId}`,
+      digest: { sha256: createHash("sha256").update(BLOB).digest("hex") },
+    });
+  });
+
   it("boots under qemu-system-x86_64 with OVMF to a login with the configured host name", async () => {
     await using machine = await bootImage(image, "amd64");
     const prompt = await machine.waitFor(/bbos-amd64 login: $/m, 10 * 60_000);
@@ -144,6 +185,19 @@ describe("the debian recipe's qemu-amd64 image", () => {
     expect(machine.output()).toMatch(
       /HOST=bbos-amd64 TZ=Europe\/Berlin HTOP=\/usr\/bin\/htop KEYMAP=active/,
     );
+    // The project files: owned by root with their modes, the hostile name verbatim, the tool runs.
+    machine.type(
+      `echo "FI""LES=$(find /opt/bbos /usr/local/sbin -type f -printf '%m:%u:%p\\n' | base64 -w0)"; ` +
+        `echo '${TEST_USER.password}' | sudo -S -p '' /usr/local/sbin/bbos-hello`,
+    );
+    await machine.waitFor(/HELLO=\S+/, 60_000);
+    const out = machine.output();
+    expect(out).toMatch(/HELLO=root/);
+    const files = Buffer.from(/FILES=(\S+)/.exec(out)?.[1] ?? "", "base64").toString();
+    expect(files.split("\n").filter(Boolean).sort()).toEqual([
+      `600:root:/opt/bbos/${HOSTILE_NAME}`,
+      "750:root:/usr/local/sbin/bbos-hello",
+    ]);
   });
 });
 
@@ -153,6 +207,14 @@ async function artifactText(build: BuildJson, name: RegExp): Promise<string> {
   if (!artifact) throw new Error(`build ${build.id} has no artifact matching ${String(name)}`);
   const response = await fetch(new URL(artifact.downloadUrl, installation.server.url));
   return response.text();
+}
+
+/** What the build's signed provenance names as its inputs. */
+async function resolvedDependencies(build: BuildJson) {
+  const provenance = JSON.parse(await artifactText(build, /\.provenance\.json$/)) as {
+    predicate: { buildDefinition: { resolvedDependencies: { name: string; digest: unknown }[] } };
+  };
+  return provenance.predicate.buildDefinition.resolvedDependencies;
 }
 
 /** Where two images differ: the first differing byte offsets, by partition. */

@@ -19,14 +19,15 @@ export {
   type BuildStatus,
   type BuildTransition,
 } from "./build-state.ts";
-export type {
-  Recipe,
-  RecipeFile,
-  RecipeInput,
-  RecipeOutput,
-  RecipePlan,
-  RecipeStage,
-  RecipeStep,
+export {
+  PROJECT_FILES_DIR,
+  type Recipe,
+  type RecipeFile,
+  type RecipeInput,
+  type RecipeOutput,
+  type RecipePlan,
+  type RecipeStage,
+  type RecipeStep,
 } from "./recipe.ts";
 export {
   isSecretReference,

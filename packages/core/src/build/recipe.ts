@@ -58,6 +58,14 @@ export interface RecipeFile {
   readonly content: string;
 }
 
+/**
+ * Where the executor puts the project files a build copies into its image, relative to
+ * `/work/in`: each file the config's `files` name, at `<PROJECT_FILES_DIR>/<fileId>`, holds the
+ * version the build was started with (its SHA-256 checked). Recipes plan no files of their own
+ * under it.
+ */
+export const PROJECT_FILES_DIR = "project-files";
+
 /** A file the build publishes, relative to `/work/out`. */
 export interface RecipeOutput {
   readonly path: string;

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { randomUUID } from "node:crypto";
+
 import type { BuildId, BuildState, BuildTransition } from "@bbos/core";
 import { createTestDatabase } from "@bbos/test-utils";
 
 import { createDb, type Db } from "../client.ts";
 import { createBoard } from "./boards.ts";
+import { addFileVersion } from "./project-files.ts";
 import {
   changeBuild,
   countBuilds,
@@ -104,6 +107,34 @@ describe("build repository", () => {
       schemaId: "board-config/2",
       config: { board: "qemu-arm64" },
     });
+  });
+
+  it("gives the worker the file versions a build copies, in the build's order", async () => {
+    const version = async (path: string, sha: string) => {
+      const versionId = randomUUID();
+      const file = await addFileVersion(db, {
+        projectId: fixture.project.id,
+        path,
+        versionId,
+        storageKey: `files/${versionId}`,
+        size: 3,
+        sha256: sha.repeat(64),
+        authorId: fixture.owner.id,
+      });
+      return { fileId: file.id, versionId };
+    };
+    const motd = await version("motd", "a");
+    const script = await version("hello.sh", "b");
+    const missing = randomUUID();
+    const build = await createBuild(
+      db,
+      input({ fileVersionIds: [script.versionId, missing, motd.versionId] }),
+    );
+    const withConfig = await findBuildWithConfig(db, build.id);
+    expect(withConfig?.files).toEqual([
+      { ...script, size: 3, sha256: "b".repeat(64), storageKey: `files/${script.versionId}` },
+      { ...motd, size: 3, sha256: "a".repeat(64), storageKey: `files/${motd.versionId}` },
+    ]);
   });
 
   it("shows a build to members only", async () => {

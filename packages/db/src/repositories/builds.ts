@@ -143,10 +143,24 @@ export async function findBuildForUser(
   return { ...toBuildRow(row), role: membership.role };
 }
 
-/** A build with what its worker needs to plan it: the version's schema and config. */
-export type BuildWithConfigRow = BuildRow & { schemaId: string; config: JsonObject };
+/** A project file version a build copies into its image: which file, and where its bytes are. */
+export interface BuildFileRow {
+  fileId: string;
+  versionId: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+}
 
-/** The build with its config version's config, or null. */
+/** A build with what its worker needs to plan it: the version's schema and config, its files. */
+export type BuildWithConfigRow = BuildRow & {
+  schemaId: string;
+  config: JsonObject;
+  /** The versions of `fileVersionIds` that still exist, in that order. */
+  files: BuildFileRow[];
+};
+
+/** The build with its config version's config and the file versions it copies, or null. */
 export async function findBuildWithConfig(
   db: DbClient,
   buildId: BuildId,
@@ -161,10 +175,16 @@ export async function findBuildWithConfig(
     },
   });
   if (!row) return null;
+  const versions = await db.fileVersion.findMany({
+    where: { id: { in: row.fileVersionIds } },
+    select: { id: true, fileId: true, size: true, sha256: true, storageKey: true },
+  });
+  const byId = new Map(versions.map(({ id, ...version }) => [id, { versionId: id, ...version }]));
   return {
     ...toBuildRow(row),
     schemaId: row.configVersion.schemaId,
     config: row.configVersion.config as JsonObject,
+    files: row.fileVersionIds.flatMap((id) => byId.get(id) ?? []),
   };
 }
 

@@ -2,11 +2,17 @@
 // revision, for the catalogue's boards that Armbian supports. Pure: it plans the container steps
 // and the files they read (the image's definition, the customization script and its data); the
 // worker runs them. Everything config-specific reaches the steps as files, never as script text.
-import type { Recipe, RecipeFile, RecipePlan, RecipeStage } from "@bbos/core/build";
+import {
+  PROJECT_FILES_DIR,
+  type Recipe,
+  type RecipeFile,
+  type RecipePlan,
+  type RecipeStage,
+} from "@bbos/core/build";
 import { boardCatalogue, type BoardConfigV2 } from "@bbos/schemas";
 
 import { armbianSettings, compileArgs, configFileText, CONFIG_NAME } from "./compile-settings.ts";
-import { customizeImageScript, overlayDataFiles } from "./customize-image.ts";
+import { customizeImageScript, DATA_DIR, overlayDataFiles } from "./customize-image.ts";
 import { armbianProgressOf } from "./progress.ts";
 
 /** Where the framework is cloned from. */
@@ -59,9 +65,16 @@ echo "Armbian build framework at $ARMBIAN_REVISION"`;
 const hostPrepareScript = `cd armbian
 ./compile.sh requirements ALLOW_ROOT=yes PREFER_DOCKER=no`;
 
-/** The build: the userpatches in place, then compile.sh with the arguments of the data file. */
+/**
+ * The build: the userpatches in place, with the project files the config copies beside the
+ * customization's data (the chroot sees them in /tmp/overlay), then compile.sh with the
+ * arguments of the data file.
+ */
 const buildScript = `mkdir -p armbian/userpatches
 cp -a in/${INPUT_DIR}/userpatches/. armbian/userpatches/
+if [ -d in/${PROJECT_FILES_DIR} ]; then
+  cp -a in/${PROJECT_FILES_DIR} armbian/userpatches/overlay/${DATA_DIR}/
+fi
 mapfile -t args < in/${INPUT_DIR}/compile-args
 cd armbian
 ./compile.sh build "\${args[@]}"`;
@@ -183,9 +196,6 @@ function unsupportedReason(config: BoardConfigV2): string | null {
   const releases = boardCatalogue.releases.armbian;
   if (!releases.includes(config.os.release)) {
     return `the armbian recipe builds ${releases.join(", ")}, not ${config.os.release}`;
-  }
-  if ((config.files ?? []).length > 0) {
-    return "the armbian recipe cannot copy uploaded files into the image yet; remove them from the config's extra files";
   }
   return null;
 }

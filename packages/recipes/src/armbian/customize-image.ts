@@ -6,10 +6,14 @@
 import type { RecipeFile } from "@bbos/core/build";
 import type { BoardConfigV2 } from "@bbos/schemas";
 
+import { projectFileList } from "../project-files.ts";
 import { netplanFile } from "./netplan.ts";
 
-/** Where the data files live, relative to userpatches/overlay (so /tmp/overlay/bbos in the chroot). */
-const DATA_DIR = "bbos";
+/**
+ * Where the data files live, relative to userpatches/overlay (so /tmp/overlay/bbos in the
+ * chroot); the build step puts the config's project files in its `project-files/`.
+ */
+export const DATA_DIR = "bbos";
 
 /**
  * The script. Single values are files holding exactly the value (no newline added), read with
@@ -163,6 +167,16 @@ if [[ -n "$cmdline" || \${#overlays[@]} -gt 0 ]]; then
 	if (( \${#overlays[@]} > 0 )); then set_key /boot/armbianEnv.txt overlays "\${overlays[*]}"; fi
 fi
 
+list project_files project-files.list
+for (( i = 0; i + 2 < \${#project_files[@]}; i += 3 )); do
+	id="\${project_files[i]}" mode="\${project_files[i + 1]}" path="\${project_files[i + 2]}"
+	[[ "$id" =~ ^[0-9A-Za-z-]+$ ]] || die "$id is not a project file id"
+	[[ "$mode" =~ ^0?[0-7]{3,4}$ ]] || die "$mode is not an octal file mode"
+	[[ -f "$data/project-files/$id" ]] || die "project file $id is not among the build's inputs"
+	install -D -o root -g root -m "$mode" -- "$data/project-files/$id" "$path"
+	say "file $path (mode $mode)"
+done
+
 say "image customized"
 `;
 
@@ -197,6 +211,7 @@ export function overlayDataFiles(config: BoardConfigV2): RecipeFile[] {
   add("ssh/port", String(ssh.port ?? 22));
   add("kernel-cmdline", config.kernel?.cmdline ?? "");
   add("kernel-overlays", nulList(config.kernel?.overlays ?? []));
+  add("project-files.list", projectFileList(config));
   const netplan = netplanFile(config.network);
   if (netplan !== null) add("netplan.yaml", netplan);
   return files;

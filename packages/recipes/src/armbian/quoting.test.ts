@@ -70,6 +70,10 @@ describe("the customize-image data files", () => {
     },
     packages: { install: [...HOSTILE], remove: ["`id`", "'; rm -rf / #"] },
     kernel: { cmdline: HOSTILE[4], overlays: ["$(id)", "a b"] },
+    files: [
+      { fileId: "0b6e-motd", path: "/etc/motd" },
+      { fileId: "77aa-tool", path: `/opt/${HOSTILE[0]}/${HOSTILE[4]}`, mode: "0755" },
+    ],
   });
 
   it("hold every hostile value verbatim, as customize-image.sh reads them", () => {
@@ -105,6 +109,18 @@ describe("the customize-image data files", () => {
     expect(single("users/1/name")).toBe("line\nbreak");
     expect(single("users/1/sudo")).toBe("no");
     expect(many("users/1/ssh-keys")).toEqual([]);
+    expect(many("project-files.list")).toEqual([
+      ...["0b6e-motd", "0644", "/etc/motd"],
+      ...["77aa-tool", "0755", `/opt/${HOSTILE[0]}/${HOSTILE[4]}`],
+    ]);
+  });
+
+  it("bring the project files beside the data, where the script installs them from", () => {
+    const build = planOf(hostileConfig).steps.find((step) => step.stage === "kernel")?.script;
+    expect(build).toContain("cp -a in/project-files armbian/userpatches/overlay/bbos/");
+    expect(customizeImageScript).toContain(
+      'install -D -o root -g root -m "$mode" -- "$data/project-files/$id" "$path"',
+    );
   });
 
   it("are only data: the script is the same text for every config", () => {

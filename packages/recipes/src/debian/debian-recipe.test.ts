@@ -58,6 +58,7 @@ describe("debianRecipe.supports", () => {
   it("builds the QEMU boards and U-Boot boards Debian can boot", () => {
     expect(refusal(base)).toBeNull();
     expect(refusal({ ...base, board: "qemu-amd64" })).toBeNull();
+    expect(refusal({ ...base, files: [{ fileId: "f", path: "/etc/motd" }] })).toBeNull();
     expect(refusal({ ...base, board: "rock64" })).toBeNull();
     expect(refusal({ ...base, board: "pine64", os: { ...base.os, release: "trixie" } })).toBeNull();
   });
@@ -75,9 +76,6 @@ describe("debianRecipe.supports", () => {
     );
     expect(refusal({ ...base, image: { rootfs: "btrfs" } })).toMatch(/ext4.*not btrfs/);
     expect(refusal({ ...base, kernel: { overlays: ["uart1"] } })).toMatch(/armbian recipe/);
-    expect(refusal({ ...base, files: [{ fileId: "f", path: "/etc/motd" }] })).toMatch(
-      /project files/,
-    );
     expect(refusal({ ...base, board: "odroidc2" })).toMatch(/FIP tools|not built by the debian/);
   });
 });
@@ -322,6 +320,38 @@ describe("hostile config values", () => {
     expect(conf).not.toContain("pwned");
     expect(file(result, "attributes")).toContain(
       "0600\t0:0\t/etc/wpa_supplicant/wpa_supplicant-wlan0.conf\n",
+    );
+  });
+
+  it("copy extra files to the paths the config names, verbatim, in the config's order", () => {
+    const path = `/opt/${hostile} dir/line\nbreak 'quoted'.txt`;
+    const config = {
+      ...base,
+      files: [
+        { fileId: "0b6e-motd", path: "/etc/motd" },
+        { fileId: "77aa-tool", path, mode: "4750" },
+      ],
+    };
+    expect(defaultConfigValidator().validate("board-config/3", config).valid).toBe(true);
+    const result = plan(config);
+    expect(file(result, "project-files.list")).toBe(
+      `0b6e-motd\x000644\x00/etc/motd\x0077aa-tool\x004750\x00${path}\x00`,
+    );
+    expect(result.steps).toEqual(plan(base).steps);
+    // The configure script reads the list as NUL-separated triples: each field comes back whole.
+    const out = execFileSync(
+      "bash",
+      [
+        "-euo",
+        "pipefail",
+        "-c",
+        `while IFS= read -r -d '' id && IFS= read -r -d '' mode && IFS= read -r -d '' path; do printf '[%s|%s|%s]' "$id" "$mode" "$path"; done`,
+      ],
+      { input: file(result, "project-files.list") },
+    ).toString();
+    expect(out).toBe(`[0b6e-motd|0644|/etc/motd][77aa-tool|4750|${path}]`);
+    expect(configureScript).toContain(
+      `while IFS= read -r -d '' id && IFS= read -r -d '' mode && IFS= read -r -d '' path; do`,
     );
   });
 

@@ -16,6 +16,7 @@ import {
   rootfsScript,
 } from "./scripts.ts";
 import { firstBootFiles } from "./first-boot.ts";
+import { projectFileList } from "../project-files.ts";
 
 const stages: RecipeStage[] = [
   { id: "download", title: "Resolving and downloading packages", weight: 4 },
@@ -164,6 +165,7 @@ export const debianRecipe: Recipe = {
         path: "links",
         content: settings.links.map(([path, target]) => `${path}\t${target}\n`).join(""),
       },
+      { path: "project-files.list", content: projectFileList(config) },
       { path: "cmdline", content: `${kernelCommandLine(config, layout, ids.rootUuid)}\n` },
       { path: "partitions", content: partitionTable(layout, ids, sizeMiB) },
       {
@@ -264,9 +266,6 @@ function unsupportedReason(config: BoardConfigV2): string | null {
   }
   if ((config.kernel?.overlays ?? []).length > 0) {
     return "Debian's kernel ships no Armbian device-tree overlays; choose the armbian recipe for kernel.overlays";
-  }
-  if ((config.files ?? []).length > 0) {
-    return "the debian recipe does not copy project files into images yet";
   }
   const layout = bootLayout(board, config.os.release);
   return layout.unsupported;

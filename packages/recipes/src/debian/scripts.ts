@@ -236,8 +236,9 @@ rm -rf "$root"/var/log/apt/* "$root/var/log/dpkg.log" "$root/var/log/alternative
 
 /**
  * Unpacks the root filesystem and applies the config: users, then the generated files
- * (/work/in/root, with modes and owners from /work/in/attributes), links, and the package
- * manifest. Runs only the builder's own tools: no program of the image.
+ * (/work/in/root, with modes and owners from /work/in/attributes), links, the config's extra
+ * files, and the package manifest. Runs the builder's own tools, and of the image's programs only
+ * `install` (in a chroot, for the extra files).
  */
 export const configureScript = bash`
 rm -rf /work/rootfs && mkdir /work/rootfs
@@ -264,6 +265,23 @@ while IFS=$'\t' read -r path target; do
   mkdir -p -- "$(dirname -- "$root$path")"
   ln -sfn -- "$target" "$root$path"
 done </work/in/links
+echo "::progress 0.6"
+
+# The config's extra files, in its order: root-owned, with their modes. Installed from inside the
+# image (chroot), so that a symbolic link on the way resolves in the image, never out of it; a
+# link at the path itself is replaced by the file.
+if [ -s /work/in/project-files.list ]; then
+  staging=/tmp/.bbos-project-file
+  while IFS= read -r -d '' id && IFS= read -r -d '' mode && IFS= read -r -d '' path; do
+    [[ "$id" =~ ^[0-9A-Za-z-]+$ ]] || { echo "$id is not a project file id" >&2; exit 1; }
+    [[ "$mode" =~ ^0?[0-7]{3,4}$ ]] || { echo "$mode is not an octal file mode" >&2; exit 1; }
+    [ -f "/work/in/project-files/$id" ] || { echo "project file $id is not among the build's inputs" >&2; exit 1; }
+    cp -- "/work/in/project-files/$id" "$root$staging"
+    chroot "$root" install -D -o root -g root -m "$mode" -- "$staging" "$path"
+    printf 'file %s (mode %s)\n' "$path" "$mode"
+  done </work/in/project-files.list
+  rm -f -- "$root$staging"
+fi
 echo "::progress 0.8"
 
 dpkg-query --admindir="$root/var/lib/dpkg" -W -f '\${Package}\t\${Version}\t\${Architecture}\n' |
