@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { pbkdf2Sync } from "node:crypto";
 import {
   existsSync,
@@ -403,6 +403,37 @@ describe("the caches' eviction", () => {
       expect(out.toString()).toBe("cache: evicted a.tar (1 MiB)\ncache: evicted b.tar (1 MiB)\n");
       expect(readdirSync(dir).sort()).toEqual([".partial-x", "c.tar", "d.tar", "lock"]);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps an entry whose lock a build holds, and evicts the next oldest instead", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "bbos-evict-"));
+    // A build copying a.tar holds a.lock; b.tar's lock is free.
+    const holder = spawn("flock", [join(dir, "a.lock"), "sleep", "30"]);
+    try {
+      for (const [age, name] of ["a", "b", "c", "d"].entries()) {
+        const path = join(dir, `${name}.tar`);
+        writeFileSync(path, Buffer.alloc(1024 * 1024));
+        utimesSync(path, 1_000_000 + age, 1_000_000 + age);
+      }
+      writeFileSync(join(dir, "b.lock"), "");
+      const held = () => spawnSync("flock", ["-n", join(dir, "a.lock"), "true"]).status === 1;
+      await vi.waitFor(() => expect(held()).toBe(true));
+      const out = execFileSync("bash", [
+        "-euo",
+        "pipefail",
+        "-c",
+        `${prelude}\nevict "$1" '*.tar' 2`,
+        "evict",
+        dir,
+      ]);
+      expect(out.toString()).toBe(
+        "cache: kept a.tar, a build is using it\ncache: evicted b.tar (1 MiB)\ncache: evicted c.tar (1 MiB)\n",
+      );
+      expect(readdirSync(dir).sort()).toEqual(["a.lock", "a.tar", "b.lock", "d.tar"]);
+    } finally {
+      holder.kill("SIGKILL");
       rmSync(dir, { recursive: true, force: true });
     }
   });

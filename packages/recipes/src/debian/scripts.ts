@@ -16,18 +16,21 @@ function bash(strings: TemplateStringsArray, ...parts: string[]): string {
  */
 export const prelude = bash`
 # Deletes the least recently used files named $2 (a pattern) in $1 until they take at most $3 MiB.
+# An entry with a lock file (<name>.lock, see cached_tar) goes only while no build holds that
+# lock: a build holding it may be about to copy the entry.
 evict() {
-  local dir=$1 pattern=$2 limit=$(( $3 * 1024 * 1024 )) total
+  local dir=$1 pattern=$2 limit=$(( $3 * 1024 * 1024 )) total _ size path lock
   total=$(find "$dir" -maxdepth 1 -type f -name "$pattern" -printf '%s\n' | awk '{ t += $1 } END { print t + 0 }')
-  while (( total > limit )); do
-    local oldest
-    oldest=$(find "$dir" -maxdepth 1 -type f -name "$pattern" -printf '%T@ %s %p\n' | sort -n | head -n 1)
-    [ -n "$oldest" ] || break
-    read -r _ size path <<<"$oldest"
-    rm -f -- "$path"
+  while (( total > limit )) && read -r _ size path; do
+    lock=\${path%.*}.lock
+    if [ -e "$lock" ]; then
+      flock -n "$lock" rm -f -- "$path" || { echo "cache: kept $(basename -- "$path"), a build is using it"; continue; }
+    else
+      rm -f -- "$path"
+    fi
     total=$(( total - size ))
     echo "cache: evicted $(basename -- "$path") ($(( size / 1048576 )) MiB)"
-  done
+  done < <(find "$dir" -maxdepth 1 -type f -name "$pattern" -printf '%T@ %s %p\n' | sort -n)
 }
 
 # Deletes the lock files in $1 of keys without an entry (evicted, or their build failed) that no
