@@ -25,7 +25,7 @@ describe("createLogBuffer", () => {
     expect(buffer.lastSeq).toBe(3);
   });
 
-  it("finds the first line on stderr or naming an error, failure or fatal condition", () => {
+  it("finds the first line naming an error, failure or fatal condition", () => {
     const buffer = createLogBuffer();
     buffer.append(line(1, "0 errors, terror is not a word match"));
     expect(buffer.firstErrorIndex).toBe(-1);
@@ -33,11 +33,27 @@ describe("createLogBuffer", () => {
     buffer.append(line(2, "\u001b[31mERROR\u001b[0m: no space left on device"));
     buffer.append(line(3, "make: *** [all] Failed"));
     expect(buffer.firstErrorIndex).toBe(1);
+  });
 
+  it("takes stderr lines for errors only where they say what failing tools say", () => {
     const stderr = createLogBuffer();
     stderr.append(line(1, "ok"));
-    stderr.append(line(2, "warning: something", "ERR"));
-    expect(stderr.firstErrorIndex).toBe(1);
+    stderr.append(
+      line(2, "I: running --customize-hook in shell: sh -c 'bash customize.sh'", "ERR"),
+    );
+    stderr.append(line(3, "Created symlink /etc/systemd/system/x.wants/y.service", "ERR"));
+    stderr.append(line(4, "warning: something", "ERR"));
+    expect(stderr.firstErrorIndex).toBe(-1);
+    stderr.append(line(5, "cp: cannot stat '/work/in/x': No such file or directory", "ERR"));
+    expect(stderr.firstErrorIndex).toBe(4);
+
+    const apt = createLogBuffer();
+    apt.append(line(1, "E: Unable to locate package nope", "ERR"));
+    expect(apt.firstErrorIndex).toBe(0);
+    // On stdout the same phrases are ordinary text (a file list, a search result).
+    const stdout = createLogBuffer();
+    stdout.append(line(1, "not found in cache, downloading"));
+    expect(stdout.firstErrorIndex).toBe(-1);
   });
 
   it("searches case-insensitively, across colour codes, among the first count lines", () => {

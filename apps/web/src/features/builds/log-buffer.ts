@@ -19,7 +19,9 @@ export interface LogBuffer {
   readonly lines: readonly LogLine[];
   /** The highest `seq` appended; 0 when empty. Resubscribe with it as `after`. */
   readonly lastSeq: number;
-  /** Index of the first line on stderr or saying error/failed/fatal; -1 when there is none. */
+  /**
+   * Index of the first line that reads as an error ({@link isErrorLine}); -1 when there is none.
+   */
   readonly firstErrorIndex: number;
   /** Appends `line` unless its `seq` is not after `lastSeq` (a repeat); says whether it did. */
   append(line: LogLine): boolean;
@@ -31,6 +33,18 @@ export interface LogBuffer {
 }
 
 const ERROR_WORD = /\b(error|failed|fatal)\b/i;
+/** How tools put a failure on stderr without those words: apt's `E:`, the C library's messages. */
+const STDERR_FAILURE =
+  /^(E|F): |\b(cannot|can't|no such file|not found|permission denied|no space left|segmentation fault)\b/i;
+
+/**
+ * Whether a line reads as an error: it names an error, a failure or a fatal condition, or it is
+ * on stderr and says what failing tools say. Other stderr lines are not errors: build tools
+ * report progress there (mmdebstrap's `I:` lines, systemctl's "Created symlink").
+ */
+function isErrorLine(plain: string, stream: LogLine["stream"]): boolean {
+  return ERROR_WORD.test(plain) || (stream === "ERR" && STDERR_FAILURE.test(plain));
+}
 
 export function createLogBuffer(): LogBuffer {
   const lines: LogLine[] = [];
@@ -50,7 +64,7 @@ export function createLogBuffer(): LogBuffer {
       if (line.seq <= lastSeq) return false;
       lastSeq = line.seq;
       const plain = toPlainText(line.text);
-      if (firstErrorIndex === -1 && (line.stream === "ERR" || ERROR_WORD.test(plain))) {
+      if (firstErrorIndex === -1 && isErrorLine(plain, line.stream)) {
         firstErrorIndex = lines.length;
       }
       lines.push(line);
