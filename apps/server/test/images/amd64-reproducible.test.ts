@@ -144,7 +144,7 @@ describe("the debian recipe's qemu-amd64 image", () => {
     image = await downloadImage(installation, first, dir);
     const read = async (path: string) => (await readImageFile(image, ROOT_OFFSET, path)).toString();
     expect(await read("/etc/apt/sources.list")).toContain(
-      "deb http://security.debian.org/debian-security bookworm-security main\n",
+      "deb http://security.debian.org/debian-security bookworm-security main non-free-firmware\n",
     );
     expect(await read("/etc/default/keyboard")).toMatch(/^XKBLAYOUT="de"$/m);
     expect(await artifactText(first, /\.packages\.txt$/)).toMatch(/^console-setup\t/m);

@@ -182,9 +182,9 @@ describe("debianRecipe.plan", () => {
         build: { options: { mirror: "http://mirror.example/debian" } },
       });
       const sources =
-        `deb http://mirror.example/debian ${release} main\n` +
-        `deb http://mirror.example/debian ${release}-updates main\n` +
-        `deb http://security.debian.org/debian-security ${release}-security main\n`;
+        `deb http://mirror.example/debian ${release} main non-free-firmware\n` +
+        `deb http://mirror.example/debian ${release}-updates main non-free-firmware\n` +
+        `deb http://security.debian.org/debian-security ${release}-security main non-free-firmware\n`;
       // The download step resolves from this file, and the image gets it as its sources.list.
       expect(file(result, "sources.list")).toBe(sources);
       expect(file(result, "rootfs-settings")).toContain(

@@ -97,6 +97,9 @@ const INITRAMFS_MODULES: Record<string, string[]> = {
  */
 const SECURITY_ARCHIVE = "http://security.debian.org/debian-security";
 
+/** The archive components of the image's sources. */
+const APT_COMPONENTS = "main non-free-firmware";
+
 const MIB = 1024 * 1024;
 
 /** The `debian` recipe. */
@@ -295,14 +298,19 @@ function packageSet(config: BoardConfigV2, architecture: string): string[] {
 /**
  * The image's apt sources, also what the download step resolves the package set from: the
  * release, its stable updates and its security updates. Every release the recipe builds (the
- * catalogue's Debian releases, stable ones) has a `-security` suite.
+ * catalogue's Debian releases, stable ones) has a `-security` suite. Besides `main`, the
+ * `non-free-firmware` component, as Debian's installer sets up since bookworm: the firmware
+ * boards need for Wi-Fi, Bluetooth or GPUs (`firmware-brcm80211`, `firmware-realtek`, …) can be
+ * listed among the config's packages.
  */
 function aptSources(mirror: string, release: string): string {
-  return lines([
-    `deb ${mirror} ${release} main`,
-    `deb ${mirror} ${release}-updates main`,
-    `deb ${SECURITY_ARCHIVE} ${release}-security main`,
-  ]);
+  return lines(
+    [
+      `${mirror} ${release}`,
+      `${mirror} ${release}-updates`,
+      `${SECURITY_ARCHIVE} ${release}-security`,
+    ].map((suite) => `deb ${suite} ${APT_COMPONENTS}`),
+  );
 }
 
 function keyboardLayout(config: BoardConfigV2): string {
