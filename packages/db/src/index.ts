@@ -85,6 +85,7 @@ export {
   findBuild,
   findBuildForUser,
   findBuildWithConfig,
+  findFirstBuildArtifact,
   findReusableBuild,
   listArtifacts,
   listBuilds,

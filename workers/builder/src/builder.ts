@@ -30,6 +30,7 @@ import { detectDebianMirror } from "./docker/apt-mirror.ts";
 import { ensureBuilderImage, removeOrphanContainers } from "./docker/index.ts";
 import { createDockerRecipeRunner } from "./docker-recipe-runner.ts";
 import { createSecretResolver } from "./resolve-secrets.ts";
+import { createRecordedPackageSetFinder } from "./recorded-package-set.ts";
 import { reconcileBuilds } from "./reconcile.ts";
 import type { BuildLogs } from "./run-build.ts";
 import type { BuildCache } from "./run-plan.ts";
@@ -192,6 +193,7 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
         debianMirror: mirror,
         allowPrivileged: options.allowPrivileged ?? false,
         resolveSecrets: createSecretResolver(db, options.secrets),
+        recordedPackageSet: createRecordedPackageSetFinder(db, options.store),
       }),
     },
   });

@@ -26,6 +26,7 @@ import {
   secretValues,
   withImageCompression,
   type Recipe,
+  type RecipeInput,
   type RecipeOutput,
   type RecipePlan,
 } from "@bbos/core/build";
@@ -37,6 +38,7 @@ import type Docker from "dockerode";
 import { LABEL_BUILD_ID, LABEL_INSTALLATION, LABEL_WORKER_ID } from "./docker/labels.ts";
 import { PermanentBuildError } from "./permanent-build-error.ts";
 import { writeProjectFiles } from "./project-files.ts";
+import type { RecordedPackageSetFinder } from "./recorded-package-set.ts";
 import type { SecretResolver } from "./resolve-secrets.ts";
 import { runPlan, type BuildCache } from "./run-plan.ts";
 import type { BuildLogPort, RecipeRunContext, RecipeRunner } from "./run-build.ts";
@@ -62,6 +64,8 @@ export interface DockerRecipeRunnerOptions {
   allowPrivileged: boolean;
   /** The build's config with its secret references resolved: what the recipe plans from. */
   resolveSecrets: SecretResolver;
+  /** The package set an earlier build of the build's version recorded, if one did. */
+  recordedPackageSet: RecordedPackageSetFinder;
 }
 
 /** Creates the {@link RecipeRunner} that runs recipes in containers. */
@@ -97,13 +101,22 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
       const logged: RecipeRunContext = { ...context, log: archive.log };
       const workDir = await mkdtemp(join(options.workRoot, `${build.id}-${build.attempt}-`));
       try {
+        const input: RecipeInput = {
+          config,
+          contentHash: build.contentHash,
+          sourceDateEpoch: Math.floor(build.versionCreatedAt.getTime() / 1000),
+          debianMirror: options.debianMirror,
+        };
+        // Planning is pure and cheap: the first plan names the package set output, by which an
+        // earlier build of the version is found that recorded one to install again.
+        const draft = recipe.plan(input);
+        const recorded =
+          draft.packageSet && (await options.recordedPackageSet(build, draft.packageSet.name));
+        if (recorded) {
+          logged.log.append(`packages: the set build ${recorded.buildId} recorded`, "sys");
+        }
         const { plan, stages } = withImageCompression(
-          recipe.plan({
-            config,
-            contentHash: build.contentHash,
-            sourceDateEpoch: Math.floor(build.versionCreatedAt.getTime() / 1000),
-            debianMirror: options.debianMirror,
-          }),
+          recorded ? recipe.plan({ ...input, recordedPackageSet: recorded.text }) : draft,
           recipe.stages,
           imageCompressionOf(build.config),
         );

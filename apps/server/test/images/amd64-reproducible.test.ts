@@ -1,8 +1,8 @@
 // Reproducibility of the debian recipe, on the native qemu-amd64 image: one config version built
 // twice with `force`, each time from an empty root filesystem cache (so the root filesystem is
-// installed again from the recorded packages), gives the same image bytes. The image then boots
-// under qemu-system-x86_64 with OVMF to a login, with the configured keyboard layout applied and
-// the config's project files in place.
+// installed again, from the packages the first build recorded), gives the same image bytes. The
+// image then boots under qemu-system-x86_64 with OVMF to a login, with the configured keyboard
+// layout applied and the config's project files in place.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -49,7 +49,8 @@ const config = (files: { motd: string; tool: string; blob: string }) => ({
     keyboard: "de",
     users: [{ name: TEST_USER.name, sudo: true, passwordHash: TEST_USER.passwordHash }],
   },
-  packages: { install: ["htop"] },
+  // amd64-microcode comes from the non-free-firmware component.
+  packages: { install: ["htop", "amd64-microcode"] },
   files: [
     { fileId: files.motd, path: "/etc/motd" },
     { fileId: files.tool, path: "/usr/local/sbin/bbos-hello", mode: "0750" },
@@ -125,6 +126,13 @@ describe("the debian recipe's qemu-amd64 image", () => {
     const second = await succeeded(two.build);
     timings.push(`qemu-amd64 build 2 (empty rootfs cache): ${two.seconds.toFixed(0)} s`);
     expect(second.id).not.toBe(first.id);
+    // The second build installed the package set the first recorded, from the worker's cache.
+    const log = await (
+      await fetch(new URL(`/builds/${second.id}/log.txt`, installation.server.url))
+    ).text();
+    expect(log).toContain(`packages: the set build ${first.id} recorded`);
+    expect(log).toMatch(/package set: the \d+ files an earlier build of this version recorded/);
+    expect(log).not.toMatch(/downloading \d+ of them/);
     if (imageDigest(second) !== imageDigest(first)) {
       throw new Error(`the images differ:\n${await describeDifference(first, second)}`);
     }
@@ -140,14 +148,16 @@ describe("the debian recipe's qemu-amd64 image", () => {
     });
   });
 
-  it("updates from the security archive and has the configured layout as its console keymap", async () => {
+  it("updates from the security archive, has its firmware and the configured layout as its console keymap", async () => {
     image = await downloadImage(installation, first, dir);
     const read = async (path: string) => (await readImageFile(image, ROOT_OFFSET, path)).toString();
     expect(await read("/etc/apt/sources.list")).toContain(
       "deb http://security.debian.org/debian-security bookworm-security main non-free-firmware\n",
     );
     expect(await read("/etc/default/keyboard")).toMatch(/^XKBLAYOUT="de"$/m);
-    expect(await artifactText(first, /\.packages\.txt$/)).toMatch(/^console-setup\t/m);
+    const manifest = await artifactText(first, /\.packages\.txt$/);
+    expect(manifest).toMatch(/^console-setup\t/m);
+    expect(manifest).toMatch(/^amd64-microcode\t/m);
     // console-setup compiled the German keymap at installation: the key left of U types "z".
     const setup = await read("/etc/console-setup/cached_setup_keyboard.sh");
     const keymap = /loadkeys '(\/etc\/console-setup\/cached_\S+\.kmap\.gz)'/.exec(setup)?.[1];

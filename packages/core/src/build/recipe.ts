@@ -19,6 +19,13 @@ export interface RecipeInput {
   readonly sourceDateEpoch: number;
   /** The worker's Debian archive (a config's own `build.options.mirror` wins over it). */
   readonly debianMirror: string;
+  /**
+   * The package set an earlier build of the same config version recorded (the text of its
+   * {@link RecipePlan.packageSet} output), to install again instead of resolving the packages
+   * anew: how a version keeps giving the same image after the archive moves on. Absent for the
+   * version's first build.
+   */
+  readonly recordedPackageSet?: string;
 }
 
 /**

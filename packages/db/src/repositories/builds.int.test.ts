@@ -16,6 +16,7 @@ import {
   findArtifactForUser,
   findBuildForUser,
   findBuildWithConfig,
+  findFirstBuildArtifact,
   findReusableBuild,
   listArtifacts,
   listBuilds,
@@ -135,6 +136,37 @@ describe("build repository", () => {
       { ...script, size: 3, sha256: "b".repeat(64), storageKey: `files/${script.versionId}` },
       { ...motd, size: 3, sha256: "a".repeat(64), storageKey: `files/${motd.versionId}` },
     ]);
+  });
+
+  it("finds the package set a version's first successful build recorded, while it has one", async () => {
+    const created = await createConfigVersion(db, {
+      boardId: fixture.board.id,
+      schemaId: "board-config/2",
+      config: { board: "qemu-arm64", note: "package sets" },
+      contentHash: "d".repeat(64),
+      message: "",
+      authorId: fixture.owner.id,
+      stateVector: null,
+    });
+    if (!created) throw new Error("no version");
+    const configVersionId = created.version.id;
+    const name = "bbos.packages.sha256";
+    const succeededWith = async (overrides: Partial<CreateBuildInput>, names: string[]) => {
+      const build = await createBuild(db, input({ configVersionId, ...overrides }));
+      await changeBuild(db, build.id, running);
+      await changeBuild(db, build.id, succeeded, { artifacts: names.map(artifact) });
+      return build;
+    };
+    const query = { configVersionId, recipe: "test", recipeVersion: "1", name };
+    expect(await findFirstBuildArtifact(db, query)).toBeNull();
+    await succeededWith({ recipeVersion: "0" }, [name]);
+    await succeededWith({}, ["other.txt"]);
+    const first = await succeededWith({}, [name]);
+    const second = await succeededWith({}, [name]);
+    expect(await findFirstBuildArtifact(db, query)).toMatchObject({ buildId: first.id, name });
+    await deleteArtifacts(db, first.id);
+    expect(await findFirstBuildArtifact(db, query)).toMatchObject({ buildId: second.id, name });
+    expect(await findFirstBuildArtifact(db, { ...query, recipe: "debian" })).toBeNull();
   });
 
   it("shows a build to members only", async () => {

@@ -409,6 +409,39 @@ export async function listArtifacts(db: DbClient, buildId: BuildId): Promise<Art
   return rows as ArtifactRow[];
 }
 
+/** Which earlier builds {@link findFirstBuildArtifact} looks at, and the artifact's name. */
+interface FirstBuildArtifactQuery {
+  configVersionId: ConfigVersionId;
+  recipe: string;
+  recipeVersion: string;
+  name: string;
+}
+
+/**
+ * The artifact `name` of the config version's earliest finished SUCCEEDED build with this recipe
+ * and recipe version that still has it, or null: what a later build of the same version reuses
+ * (the package set the first build recorded).
+ */
+export async function findFirstBuildArtifact(
+  db: DbClient,
+  query: FirstBuildArtifactQuery,
+): Promise<ArtifactRow | null> {
+  const row = await db.artifact.findFirst({
+    where: {
+      name: query.name,
+      build: {
+        configVersionId: query.configVersionId,
+        recipe: query.recipe,
+        recipeVersion: query.recipeVersion,
+        status: "SUCCEEDED",
+      },
+    },
+    orderBy: [{ build: { finishedAt: "asc" } }, { createdAt: "asc" }],
+    select: artifactSelect,
+  });
+  return row as ArtifactRow | null;
+}
+
 /** The artifact with the user's role in its build's project, or null when absent or hidden. */
 export async function findArtifactForUser(
   db: DbClient,

@@ -174,6 +174,21 @@ describe("debianRecipe.plan", () => {
     expect(custom).not.toContain("openssh-server");
   });
 
+  it("installs the package set an earlier build recorded instead of resolving one", () => {
+    const recorded = `${"1".repeat(64)}  base-files_12.4+deb12u8_arm64.deb\n`;
+    expect(plan(base).files.some((entry) => entry.path === "package-set.sha256")).toBe(false);
+    const again = debianRecipe.plan({
+      config: base,
+      contentHash: "a".repeat(64),
+      sourceDateEpoch: 1767225600,
+      debianMirror: "http://deb.debian.org/debian",
+      recordedPackageSet: recorded,
+    });
+    expect(file(again, "package-set.sha256")).toBe(recorded);
+    expect(again.steps).toEqual(plan(base).steps);
+    expect(downloadScript).toContain("recorded=/work/in/package-set.sha256");
+  });
+
   it("resolves and later updates from the release, its updates and its security archive", () => {
     for (const release of ["bookworm", "trixie"]) {
       const result = plan({

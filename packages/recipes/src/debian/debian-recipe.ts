@@ -105,14 +105,22 @@ const MIB = 1024 * 1024;
 /** The `debian` recipe. */
 export const debianRecipe: Recipe = {
   id: "debian",
-  version: "1",
+  // 2: the package set names the boot loader's packages too, and a version's later builds
+  // install the set its first build recorded.
+  version: "2",
   title: "Debian (mmdebstrap, Debian's kernel and boot loader)",
   stages,
   supports(config) {
     const reason = unsupportedReason(config as unknown as BoardConfigV2);
     return reason === null ? { ok: true } : { ok: false, reason };
   },
-  plan({ config: json, contentHash, sourceDateEpoch, debianMirror }): RecipePlan {
+  plan({
+    config: json,
+    contentHash,
+    sourceDateEpoch,
+    debianMirror,
+    recordedPackageSet,
+  }): RecipePlan {
     const config = json as unknown as BoardConfigV2;
     const board = findBoard(config.board);
     const layout = bootLayout(board, config.os.release);
@@ -155,6 +163,7 @@ export const debianRecipe: Recipe = {
         ]),
       },
       { path: "boot-packages", content: lines(layout.packages) },
+      ...(recordedPackageSet ? [{ path: "package-set.sha256", content: recordedPackageSet }] : []),
       { path: "users", content: settings.users },
       { path: "passwords", content: settings.passwords },
       ...settings.files.map((entry) => ({ path: `root${entry.path}`, content: entry.content })),

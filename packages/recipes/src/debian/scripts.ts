@@ -83,9 +83,13 @@ cached_tar() {
 `;
 
 /**
- * Resolves the image's package set against the archive and collects exactly those .deb files
- * (checked against the archive's SHA-256) in /work/debs, through the worker's shared apt cache.
- * The resolved set is the recorded package set: later stages install only from it, offline.
+ * Collects the image's packages as .deb files, through the worker's shared apt cache: the
+ * rootfs packages in /work/debs, the boot loader's in /work/boot. Either resolves the config's
+ * package set against the archive (each file checked against the archive's SHA-256), or, where
+ * an earlier build of the version recorded one (/work/in/package-set.sha256), takes exactly those
+ * files again: from the cache where it has them (no network needed), else from the archive by
+ * exact version. The set, as `<sha256>  <file>` lines, is what later stages install from,
+ * offline, and what the build publishes.
  */
 export const downloadScript = bash`${prelude}
 state=/tmp/apt
@@ -97,50 +101,97 @@ apt=(apt-get -q -o "Dir::State=$state" -o "Dir::State::status=$state/status"
   -o "Dir::Etc::SourceList=$state/sources.list" -o "Dir::Etc::SourceParts=$state/sources.list.d"
   -o "Dir::Cache=$state/cache" -o "APT::Architecture=$ARCH" -o "APT::Architectures=$ARCH"
   -o Acquire::Languages=none -o APT::Install-Recommends=false -o Acquire::Retries=3)
+updated=""
+update() {
+  [ -z "$updated" ] || return 0
+  echo "package lists of $RELEASE ($ARCH) from:"
+  sed 's/^/  /' "$state/sources.list"
+  "\${apt[@]}" update
+  updated=yes
+}
+mapfile -t boot </work/in/boot-packages
+recorded=/work/in/package-set.sha256
 
-echo "package lists of $RELEASE ($ARCH) from:"
-sed 's/^/  /' "$state/sources.list"
-"\${apt[@]}" update
-echo "::progress 0.2"
+if [ -s "$recorded" ]; then
+  echo "package set: the $(wc -l <"$recorded") files an earlier build of this version recorded"
+  missing=()
+  while read -r sum file; do
+    [[ "$file" =~ ^[a-z0-9][a-z0-9+.-]*_[^_/]+_[a-z0-9]+\.deb$ ]] ||
+      { echo "the recorded package set names $file, which is not a package file" >&2; exit 1; }
+    cached=/cache/apt/archives/$file
+    [ -f "$cached" ] && [ "$(sha256sum <"$cached" | cut -c1-64)" = "$sum" ] && continue
+    IFS=_ read -r name version _ <<<"$file"
+    missing+=("$name=\${version//%3a/:}")
+  done <"$recorded"
+  if ((\${#missing[@]})); then
+    echo "downloading \${#missing[@]} of them; the cache has the others"
+    update
+    (cd /cache/apt/archives && flock /cache/apt/lock "\${apt[@]}" download "\${missing[@]}") || {
+      echo "the archive no longer has every package of the recorded set; a new version of the config resolves current ones" >&2
+      exit 1
+    }
+  fi
+  while read -r _ file; do
+    IFS=_ read -r name _ <<<"$file"
+    dest=/work/debs
+    for package in "\${boot[@]}"; do [ "$package" = "$name" ] && dest=/work/boot; done
+    cp -- "/cache/apt/archives/$file" "$dest/"
+    touch -- "/cache/apt/archives/$file"
+  done <"$recorded"
+  echo "::progress 0.8"
+else
+  update
+  echo "::progress 0.2"
+  mapfile -t packages </work/in/packages
+  "\${apt[@]}" -qq -o "Dir::Cache::archives=$state/none" --print-uris install -y \
+    '?essential' apt "\${packages[@]}" >/work/package-uris
+  count=$(wc -l </work/package-uris)
+  echo "resolved $count packages"
 
-mapfile -t packages </work/in/packages
-"\${apt[@]}" -qq -o "Dir::Cache::archives=$state/none" --print-uris install -y \
-  '?essential' apt "\${packages[@]}" >/work/package-uris
-count=$(wc -l </work/package-uris)
-echo "resolved $count packages"
-
-# The shared cache: one download at a time per worker, files kept across builds.
-flock /cache/apt/lock "\${apt[@]}" -o Dir::Cache::archives=/cache/apt/archives \
-  install -y --download-only '?essential' apt "\${packages[@]}"
-echo "::progress 0.8"
-# apt checks only the size of a file it finds in the cache: check each copy against the SHA-256
-# of the archive's index (the security archive's index has no MD5, so the hash --print-uris
-# shows is not always there), then record the set by it.
-versions=()
-while read -r _uri file _rest; do
-  cp -- "/cache/apt/archives/$file" /work/debs/
-  touch -- "/cache/apt/archives/$file"
-  IFS=_ read -r name version _ <<<"$file"
-  versions+=("$name=\${version//%3a/:}")
-done </work/package-uris
-# The index's records as sha256sum lines, named as apt names the files (an epoch's colon as %3a).
-"\${apt[@]/#apt-get/apt-cache}" show --no-all-versions "\${versions[@]}" | awk -v RS= -F '\n' '{
-  delete field
-  for (i = 1; i <= NF; i++) { split($i, kv, ": "); field[kv[1]] = kv[2] }
-  version = field["Version"]; gsub(/:/, "%3a", version)
-  printf "%s  %s_%s_%s.deb\n", field["SHA256"], field["Package"], version, field["Architecture"]
-}' | sort -u >/work/debs.sha256
-listed=$(wc -l </work/debs.sha256)
-[ "$listed" -eq "$count" ] || { echo "the index lists $listed of the $count files" >&2; exit 1; }
-(cd /work/debs && sha256sum --quiet --strict -c /work/debs.sha256 && sha256sum -- *.deb >SHA256SUMS)
-# The recorded package set, published with the image and named in its provenance.
-cp /work/debs/SHA256SUMS /work/out/package-set.sha256
+  # The shared cache: one download at a time per worker, files kept across builds.
+  flock /cache/apt/lock "\${apt[@]}" -o Dir::Cache::archives=/cache/apt/archives \
+    install -y --download-only '?essential' apt "\${packages[@]}"
+  echo "::progress 0.8"
+  # apt checks only the size of a file it finds in the cache: check each copy against the SHA-256
+  # of the archive's index (the security archive's index has no MD5, so the hash --print-uris
+  # shows is not always there).
+  versions=()
+  while read -r _uri file _rest; do
+    cp -- "/cache/apt/archives/$file" /work/debs/
+    touch -- "/cache/apt/archives/$file"
+    IFS=_ read -r name version _ <<<"$file"
+    versions+=("$name=\${version//%3a/:}")
+  done </work/package-uris
+  # The index's records as sha256sum lines, named as apt names the files (an epoch's colon as %3a).
+  "\${apt[@]/#apt-get/apt-cache}" show --no-all-versions "\${versions[@]}" | awk -v RS= -F '\n' '{
+    delete field
+    for (i = 1; i <= NF; i++) { split($i, kv, ": "); field[kv[1]] = kv[2] }
+    version = field["Version"]; gsub(/:/, "%3a", version)
+    printf "%s  %s_%s_%s.deb\n", field["SHA256"], field["Package"], version, field["Architecture"]
+  }' | sort -u >/work/debs.sha256
+  listed=$(wc -l </work/debs.sha256)
+  [ "$listed" -eq "$count" ] || { echo "the index lists $listed of the $count files" >&2; exit 1; }
+  (cd /work/debs && sha256sum --quiet --strict -c /work/debs.sha256)
+  if ((\${#boot[@]})); then
+    (cd /work/boot && "\${apt[@]}" download "\${boot[@]}")
+  fi
+fi
 flock /cache/apt/lock bash -c "$(declare -f evict); evict /cache/apt/archives '*.deb' $((CACHE_LIMIT_MIB / 4))"
 
-mapfile -t boot </work/in/boot-packages
+(cd /work/debs && sha256sum -- *.deb >SHA256SUMS)
+# The package set: every file the image is made from, boot loader included, sorted by name.
+shopt -s nullglob
+(cd /work/boot && for deb in *.deb; do sha256sum -- "$deb"; done) |
+  cat /work/debs/SHA256SUMS - | LC_ALL=C sort -k2 >/work/out/package-set.sha256
+if [ -s "$recorded" ] && ! cmp -s "$recorded" /work/out/package-set.sha256; then
+  echo "the packages collected differ from the recorded set:" >&2
+  diff "$recorded" /work/out/package-set.sha256 >&2 || true
+  exit 1
+fi
+
 if ((\${#boot[@]})); then
   echo "boot loader: \${boot[*]}"
-  (cd /work/boot && "\${apt[@]}" download "\${boot[@]}" && for deb in ./*.deb; do dpkg-deb -x "$deb" root; done)
+  (cd /work/boot && for deb in ./*.deb; do dpkg-deb -x "$deb" root; done)
 fi
 
 # The root filesystem cache key: the exact .deb files and everything else the rootfs stage uses.
