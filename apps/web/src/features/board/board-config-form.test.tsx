@@ -17,6 +17,7 @@ function Harness({ initial }: { initial: Record<string, unknown> }) {
   return (
     <BoardConfigForm
       boardId="b1"
+      projectId="p1"
       schema={schema}
       uiSchema={uiSchema as UiSchema}
       config={config}
@@ -56,7 +57,13 @@ describe("BoardConfigForm", () => {
   });
 
   it("shows the server's messages beside their fields, and no wording of its own", () => {
-    const props = { boardId: "b1", schema, uiSchema: uiSchema as UiSchema, onChange: vi.fn() };
+    const props = {
+      boardId: "b1",
+      projectId: "p1",
+      schema,
+      uiSchema: uiSchema as UiSchema,
+      onChange: vi.fn(),
+    };
     const { container, rerender } = renderForm(<BoardConfigForm {...props} config={start} />);
     const input = container.querySelector<HTMLInputElement>("#root_system_hostname");
     if (!input) throw new Error("no hostname input");
@@ -92,7 +99,13 @@ describe("BoardConfigForm", () => {
 
   it("reports only the user's edits: showing a config, or a new one, never calls onChange", () => {
     const onChange = vi.fn();
-    const props = { boardId: "b1", schema, uiSchema: uiSchema as UiSchema, onChange };
+    const props = {
+      boardId: "b1",
+      projectId: "p1",
+      schema,
+      uiSchema: uiSchema as UiSchema,
+      onChange,
+    };
     // `start` lacks every optional section, whose defaults the form fills in.
     const { container, rerender } = renderForm(<BoardConfigForm {...props} config={start} />);
     rerender(
@@ -116,6 +129,7 @@ describe("BoardConfigForm", () => {
     const { container } = renderForm(
       <BoardConfigForm
         boardId="b1"
+        projectId="p1"
         schema={schema}
         uiSchema={uiSchema as UiSchema}
         config={start}
@@ -157,7 +171,13 @@ describe("BoardConfigForm", () => {
   });
 
   it("folds the advanced sections, and opens one when the server finds an error in it", () => {
-    const props = { boardId: "b1", schema, uiSchema: uiSchema as UiSchema, onChange: vi.fn() };
+    const props = {
+      boardId: "b1",
+      projectId: "p1",
+      schema,
+      uiSchema: uiSchema as UiSchema,
+      onChange: vi.fn(),
+    };
     const { rerender } = renderForm(<BoardConfigForm {...props} config={start} />);
     const section = (title: string) =>
       screen.getByText(title, { selector: "summary" }).closest("details");

@@ -23,6 +23,7 @@ import {
   type ChosenBoard,
 } from "./catalogue-widgets";
 import { pruneEmptyOptionalSections } from "./optional-sections";
+import { FormProjectContext, ProjectFileWidget } from "./project-file-widget";
 import { SecretField, SecretFieldBoardContext } from "./secret-field";
 
 /** Board-config schemas are JSON Schema draft 2020-12; RJSF's default Ajv speaks draft-07. */
@@ -38,6 +39,8 @@ export interface FieldEditor {
 export interface BoardConfigFormProps {
   /** The board whose config this is: its secret fields are set on it through the API. */
   boardId: string;
+  /** The board's project, whose uploaded files `files[].fileId` chooses from. */
+  projectId: string;
   schema: RJSFSchema;
   uiSchema: UiSchema;
   config: Record<string, unknown>;
@@ -70,6 +73,7 @@ const FieldEditorsContext = createContext(NO_EDITORS);
  */
 export function BoardConfigForm({
   boardId,
+  projectId,
   schema,
   uiSchema,
   config,
@@ -102,31 +106,33 @@ export function BoardConfigForm({
   return (
     <FieldEditorsContext value={fieldEditors}>
       <SecretFieldBoardContext value={boardId}>
-        <ChosenBoardContext value={chosenBoard}>
-          <Form
-            schema={schema}
-            uiSchema={formUiSchema}
-            formData={formData}
-            validator={validator}
-            showErrorList={false}
-            extraErrors={serverErrors}
-            noHtml5Validate
-            disabled={disabled}
-            templates={TEMPLATES}
-            fields={FIELDS}
-            widgets={WIDGETS}
-            onChange={(event) =>
-              onChange(
-                pruneEmptyOptionalSections(
-                  (event.formData ?? {}) as Record<string, unknown>,
-                  schema,
-                ),
-              )
-            }
-            onFocus={(id) => onFocusField?.(id)}
-            onBlur={(id) => onBlurField?.(id)}
-          />
-        </ChosenBoardContext>
+        <FormProjectContext value={projectId}>
+          <ChosenBoardContext value={chosenBoard}>
+            <Form
+              schema={schema}
+              uiSchema={formUiSchema}
+              formData={formData}
+              validator={validator}
+              showErrorList={false}
+              extraErrors={serverErrors}
+              noHtml5Validate
+              disabled={disabled}
+              templates={TEMPLATES}
+              fields={FIELDS}
+              widgets={WIDGETS}
+              onChange={(event) =>
+                onChange(
+                  pruneEmptyOptionalSections(
+                    (event.formData ?? {}) as Record<string, unknown>,
+                    schema,
+                  ),
+                )
+              }
+              onFocus={(id) => onFocusField?.(id)}
+              onBlur={(id) => onBlurField?.(id)}
+            />
+          </ChosenBoardContext>
+        </FormProjectContext>
       </SecretFieldBoardContext>
     </FieldEditorsContext>
   );
@@ -137,6 +143,7 @@ const WIDGETS = {
   kernelBranch: KernelBranchWidget,
   osRelease: OsReleaseWidget,
   buildRecipe: BuildRecipeWidget,
+  projectFile: ProjectFileWidget,
 };
 
 const FIELDS = { secret: SecretField, kernelOverlays: KernelOverlaysField };
@@ -157,12 +164,19 @@ function chosenBoardOf(formData: Record<string, unknown>): ChosenBoard {
 
 /**
  * The schema's uiSchema (every version has the same fields here), with the catalogue's choices
- * for the board and what the board accepts: recipe, kernel branch, release and overlays.
+ * for the board and what the board accepts (recipe, kernel branch, release and overlays), and
+ * the project's files for the extra files.
  */
 function withCatalogueWidgets(uiSchema: UiSchema): UiSchema {
   const section = (key: string) => (uiSchema[key] ?? {}) as UiSchema;
   const field = (parent: UiSchema, key: string) => parent[key] as UiSchema | undefined;
-  const [os, kernel, build] = [section("os"), section("kernel"), section("build")];
+  const [os, kernel, build, files] = [
+    section("os"),
+    section("kernel"),
+    section("build"),
+    section("files"),
+  ];
+  const fileItem = (files["items"] ?? {}) as UiSchema;
   return {
     ...uiSchema,
     "ui:submitButtonOptions": { norender: true },
@@ -174,6 +188,10 @@ function withCatalogueWidgets(uiSchema: UiSchema): UiSchema {
     },
     kernel: { ...kernel, overlays: { ...field(kernel, "overlays"), "ui:field": "kernelOverlays" } },
     build: { ...build, recipe: { ...field(build, "recipe"), "ui:widget": "buildRecipe" } },
+    files: {
+      ...files,
+      items: { ...fileItem, fileId: { ...field(fileItem, "fileId"), "ui:widget": "projectFile" } },
+    },
   };
 }
 

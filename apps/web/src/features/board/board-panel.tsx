@@ -116,6 +116,7 @@ function BoardEditor({
         ) : (
           <BoardConfigForm
             boardId={board.boardId}
+            projectId={board.projectId}
             schema={schema.data.jsonSchema}
             uiSchema={schema.data.uiSchema}
             config={shared.config}

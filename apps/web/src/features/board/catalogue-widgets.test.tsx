@@ -74,6 +74,7 @@ function renderForm(
     return (
       <BoardConfigForm
         boardId="b1"
+        projectId="p1"
         schema={schema}
         uiSchema={uiSchema as UiSchema}
         config={config}

@@ -84,6 +84,7 @@ describe("ids of the real form", () => {
     const { container } = renderWithQuery(
       createElement(BoardConfigForm, {
         boardId: "b1",
+        projectId: "p1",
         schema,
         uiSchema: uiSchema as UiSchema,
         config: typical,

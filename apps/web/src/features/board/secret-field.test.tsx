@@ -29,6 +29,7 @@ function renderForm(config: Record<string, unknown>, { disabled = false } = {}) 
   const form = (current: Record<string, unknown>) => (
     <BoardConfigForm
       boardId="b1"
+      projectId="p1"
       schema={schema}
       uiSchema={uiSchema as UiSchema}
       config={current}

@@ -138,7 +138,7 @@ function FileEntries({ board, level }: { board: SelectedBoard; level: number }) 
  * A group's children: a placeholder while loading, when failed (activating it retries) or when
  * empty; else the newest entries, and "Show all" when there are more.
  */
-function GroupEntries<TEntry>({
+export function GroupEntries<TEntry>({
   groupKey,
   noun,
   empty,

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 
 import { useBoardSelectionStore } from "../board/board-selection-store";
+import { formatBytes } from "../builds/build-format";
 import { BoardPicker } from "./board-picker";
 import {
   useCreateBoard,
@@ -9,6 +10,7 @@ import {
   useRenameBoard,
   type CreatedBoard,
 } from "./explorer-operations";
+import { useUploadProjectFile } from "./project-file-operations";
 
 /** A small inline form: its fields, then the submit and Cancel buttons, and its error. */
 function InlineForm({
@@ -210,6 +212,49 @@ export function RenameBoardForm({ board, onDone }: { board: CreatedBoard; onDone
       }
     >
       <NameInput label="New name" value={name} onChange={setName} />
+    </InlineForm>
+  );
+}
+
+/**
+ * Where a chosen file goes in the project: its path there (the file's name until edited), then
+ * the upload. The form stays while the upload runs, saying so, and closes once it is stored.
+ */
+export function UploadFileForm({
+  projectId,
+  file,
+  onDone,
+}: {
+  projectId: string;
+  file: File;
+  onDone: () => void;
+}) {
+  const [path, setPath] = useState(file.name);
+  const upload = useUploadProjectFile(projectId);
+  return (
+    <InlineForm
+      label={`Upload ${file.name}`}
+      submit={upload.isPending ? "Uploading…" : "Upload"}
+      busy={upload.isPending}
+      onCancel={onDone}
+      onSubmit={() => upload.mutate({ path, file }, { onSuccess: onDone })}
+    >
+      <p className="muted">{`${file.name} · ${formatBytes(file.size)}`}</p>
+      <label className="inline-form__field">
+        <span>Path in project</span>
+        <input
+          type="text"
+          required
+          value={path}
+          autoFocus
+          onChange={(event) => setPath(event.target.value)}
+        />
+      </label>
+      {upload.isPending && (
+        <p className="muted" role="status">
+          {`Uploading ${path}…`}
+        </p>
+      )}
     </InlineForm>
   );
 }

@@ -6,12 +6,14 @@ import { projectsQueryOptions, type ProjectSummary } from "../projects/projects-
 import { BoardGroups } from "./board-groups";
 import { ImportBoardForm, NewBoardForm, NewProjectForm, RenameBoardForm } from "./explorer-forms";
 import { useArchiveBoard, type CreatedBoard } from "./explorer-operations";
+import { ProjectFilesGroup } from "./project-files-group";
 import { Tree, TreeItem } from "./tree";
 import "./explorer.css";
 
 /**
- * Projects, their boards, and each board's versions, builds and files, as a tree: open boards,
- * versions, builds and files; create, import, rename and archive boards.
+ * Projects, their boards and uploaded files, and each board's versions, builds and files, as a
+ * tree: open boards, versions, builds and files; create, import, rename and archive boards;
+ * upload and delete project files.
  */
 export function ExplorerPanel() {
   const projects = useQuery(projectsQueryOptions());
@@ -125,6 +127,7 @@ function ProjectItem({ project }: { project: ProjectSummary }) {
           />
         ))
       )}
+      <ProjectFilesGroup project={project} level={2} />
     </TreeItem>
   );
 }

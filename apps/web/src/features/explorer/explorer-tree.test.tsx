@@ -133,7 +133,13 @@ describe("the Explorer tree", () => {
     expect(gateway.getAttribute("aria-expanded")).toBe("true");
     const [boards] = within(gateway).getAllByRole("group");
     if (!boards) throw new Error("expected the project's group");
-    expect(within(boards).getAllByRole("treeitem").map(focusName)).toEqual(["imx8-gw", "rock-5b"]);
+    // The boards, then the project's uploaded files, folded.
+    expect(within(boards).getAllByRole("treeitem").map(focusName)).toEqual([
+      "imx8-gw",
+      "rock-5b",
+      "Project files",
+    ]);
+    expect(item("Project files", boards).getAttribute("aria-expanded")).toBe("false");
     expect(item("imx8-gw").getAttribute("aria-level")).toBe("2");
 
     // Every item but one is out of the tab order.
@@ -186,6 +192,8 @@ describe("the Explorer tree", () => {
     expect(focused()).toBe("Gateway");
 
     await user.keyboard("{End}");
+    expect(document.activeElement).toBe(item("Project files", item("Sensor hub")));
+    await user.keyboard("{ArrowUp}");
     expect(focused()).toBe("No boards");
     await user.keyboard("{Home}");
     expect(focused()).toBe("Gateway");
