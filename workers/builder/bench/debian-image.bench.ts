@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { JsonObject } from "@bbos/core/build";
 import { builderImageDefinition, builderImageTag, productRecipes } from "@bbos/recipes";
 
-import { detectDebianMirror } from "../src/docker/apt-mirror.ts";
+import { detectDebianMirror, detectDebianSecurityMirror } from "../src/docker/apt-mirror.ts";
 import { createDocker } from "../src/docker/index.ts";
 import { runContainer } from "../src/docker/run-container.ts";
 import { buildLocally, type LocalBuildResult } from "../src/local-build.ts";
@@ -31,6 +31,9 @@ async function main(): Promise<void> {
   const docker = createDocker(process.env.DOCKER_HOST || undefined);
   const mirror =
     process.env.DEBIAN_MIRROR || (await detectDebianMirror(builderImageDefinition.release));
+  const securityMirror =
+    process.env.DEBIAN_SECURITY_MIRROR ||
+    (await detectDebianSecurityMirror(builderImageDefinition.release));
   const dir = await mkdtemp(join(tmpdir(), "bbos-image-bench-"));
   const [one, five] = loadavg().map((load) => load.toFixed(2));
   console.log(
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
         workDir: join(dir, name),
         cache,
         debianMirror: mirror,
+        debianSecurityMirror: securityMirror,
         sourceDateEpoch: 1767225600,
         limits,
         log: () => undefined,

@@ -1,7 +1,7 @@
 // `npm run build-image -w @bbos/builder -- CONFIG.json OUT_DIR`: builds the disk image of one board
 // config on this machine's Docker engine, without the platform (no database, queue or storage):
 // the same recipe steps a worker runs, with the same cache. The image is OUT_DIR/out/disk.img.
-// Environment: DOCKER_HOST, DEBIAN_MIRROR, BUILDER_CACHE_DIR (default ./data/cache),
+// Environment: DOCKER_HOST, DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR, BUILDER_CACHE_DIR (default ./data/cache),
 // SOURCE_DATE_EPOCH (default 1767225600, 2026-01-01), BUILDER_CPUS and BUILDER_MEMORY_MB.
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import type { JsonObject } from "@bbos/core/build";
 import { builderImageDefinition, productRecipes } from "@bbos/recipes";
 
-import { detectDebianMirror } from "../src/docker/apt-mirror.ts";
+import { detectDebianMirror, detectDebianSecurityMirror } from "../src/docker/apt-mirror.ts";
 import { createDocker } from "../src/docker/index.ts";
 import { buildLocally } from "../src/local-build.ts";
 
@@ -37,6 +37,9 @@ try {
     cache: { dir: resolve(process.env.BUILDER_CACHE_DIR || "data/cache"), limitMiB: 20 * 1024 },
     debianMirror:
       process.env.DEBIAN_MIRROR || (await detectDebianMirror(builderImageDefinition.release)),
+    debianSecurityMirror:
+      process.env.DEBIAN_SECURITY_MIRROR ||
+      (await detectDebianSecurityMirror(builderImageDefinition.release)),
     sourceDateEpoch: Number(process.env.SOURCE_DATE_EPOCH || 1767225600),
     limits: {
       cpus: Number(process.env.BUILDER_CPUS || availableParallelism()),

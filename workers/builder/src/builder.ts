@@ -26,7 +26,7 @@ import {
   type ShutdownOutcome,
 } from "./build-worker.ts";
 import { createCancelRegistry } from "./cancel-registry.ts";
-import { detectDebianMirror } from "./docker/apt-mirror.ts";
+import { detectDebianMirror, detectDebianSecurityMirror } from "./docker/apt-mirror.ts";
 import { ensureBuilderImage, removeOrphanContainers } from "./docker/index.ts";
 import { createDockerRecipeRunner } from "./docker-recipe-runner.ts";
 import { createSecretResolver } from "./resolve-secrets.ts";
@@ -56,6 +56,8 @@ export interface BuilderOptions {
   timeoutMs: number;
   /** Debian mirror for the builder image and recipes; detected from apt when absent. */
   mirror?: string;
+  /** Debian security archive for recipes; detected from apt when absent. */
+  securityMirror?: string;
   /** The cache builds on this worker share (apt packages, root filesystems) and its size limit. */
   cache: BuildCache;
   /** Whether recipe steps that need a privileged container run here. @defaultValue false */
@@ -127,6 +129,8 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
   });
 
   const mirror = options.mirror ?? (await detectDebianMirror(builderImageDefinition.release));
+  const securityMirror =
+    options.securityMirror ?? (await detectDebianSecurityMirror(builderImageDefinition.release));
   const { cache } = options;
   await mkdir(cache.dir, { recursive: true });
   const builderImage = (progress: (line: string) => void) =>
@@ -191,6 +195,7 @@ export async function startBuilder(options: BuilderOptions): Promise<RunningBuil
         limits: options.limits,
         cache,
         debianMirror: mirror,
+        debianSecurityMirror: securityMirror,
         allowPrivileged: options.allowPrivileged ?? false,
         resolveSecrets: createSecretResolver(db, options.secrets),
         recordedPackageSet: createRecordedPackageSetFinder(db, options.store),

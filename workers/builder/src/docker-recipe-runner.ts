@@ -60,6 +60,8 @@ export interface DockerRecipeRunnerOptions {
   cache: BuildCache;
   /** The Debian archive recipes use unless a config names its own. */
   debianMirror: string;
+  /** The Debian security archive recipes use. */
+  debianSecurityMirror: string;
   /** Whether steps that need a privileged container may run here. */
   allowPrivileged: boolean;
   /** The build's config with its secret references resolved: what the recipe plans from. */
@@ -106,6 +108,7 @@ export function createDockerRecipeRunner(options: DockerRecipeRunnerOptions): Re
           contentHash: build.contentHash,
           sourceDateEpoch: Math.floor(build.versionCreatedAt.getTime() / 1000),
           debianMirror: options.debianMirror,
+          debianSecurityMirror: options.debianSecurityMirror,
         };
         // Planning is pure and cheap: the first plan names the package set output, by which an
         // earlier build of the version is found that recorded one to install again.

@@ -55,6 +55,7 @@ describe("readBuilderEnv", () => {
         BUILDER_MEMORY_MB: "4096",
         BUILDER_TIMEOUT_MINUTES: "45",
         DEBIAN_MIRROR: "http://mirror.internal/debian",
+        DEBIAN_SECURITY_MIRROR: "http://mirror.internal/debian-security",
       }),
     ).toEqual({
       NODE_ENV: "production",
@@ -79,6 +80,7 @@ describe("readBuilderEnv", () => {
       BUILDER_MEMORY_MB: 4096,
       BUILDER_TIMEOUT_MINUTES: 45,
       DEBIAN_MIRROR: "http://mirror.internal/debian",
+      DEBIAN_SECURITY_MIRROR: "http://mirror.internal/debian-security",
     });
   });
 

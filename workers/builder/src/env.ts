@@ -51,6 +51,11 @@ const variables = {
   BUILDER_TIMEOUT_MINUTES: wholeNumber(1).default(180),
   /** Debian archive for the builder image; detected from apt's configuration when unset. */
   DEBIAN_MIRROR: z.url().optional(),
+  /**
+   * Debian security archive for images (`<release>-security`, which ordinary mirrors do not
+   * carry); detected from apt's configuration when unset.
+   */
+  DEBIAN_SECURITY_MIRROR: z.url().optional(),
 };
 
 /** The builder's validated configuration, under the variables' names. */

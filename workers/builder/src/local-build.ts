@@ -25,6 +25,7 @@ export interface LocalBuildOptions {
   workDir: string;
   cache: BuildCache;
   debianMirror: string;
+  debianSecurityMirror: string;
   sourceDateEpoch: number;
   limits: { cpus: number; memoryBytes: number };
   log: (line: string) => void;
@@ -68,6 +69,7 @@ export async function buildLocally(options: LocalBuildOptions): Promise<LocalBui
       contentHash: sha256Hex(canonicalJson(config)),
       sourceDateEpoch: options.sourceDateEpoch,
       debianMirror: options.debianMirror,
+      debianSecurityMirror: options.debianSecurityMirror,
     }),
     recipe.stages,
     "none",

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     limits: { cpus: env.BUILDER_CPUS, memoryBytes: env.BUILDER_MEMORY_MB * 1024 * 1024 },
     timeoutMs: env.BUILDER_TIMEOUT_MINUTES * 60_000,
     ...(env.DEBIAN_MIRROR ? { mirror: env.DEBIAN_MIRROR } : {}),
+    ...(env.DEBIAN_SECURITY_MIRROR ? { securityMirror: env.DEBIAN_SECURITY_MIRROR } : {}),
     logger,
   });
 

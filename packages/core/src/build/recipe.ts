@@ -19,6 +19,8 @@ export interface RecipeInput {
   readonly sourceDateEpoch: number;
   /** The worker's Debian archive (a config's own `build.options.mirror` wins over it). */
   readonly debianMirror: string;
+  /** The worker's Debian security archive (`<release>-security`, which mirrors do not carry). */
+  readonly debianSecurityMirror: string;
   /**
    * The package set an earlier build of the same config version recorded (the text of its
    * {@link RecipePlan.packageSet} output), to install again instead of resolving the packages

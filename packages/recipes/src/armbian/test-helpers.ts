@@ -25,6 +25,7 @@ export function planOf(config: JsonObject): RecipePlan {
     contentHash: "0".repeat(64),
     sourceDateEpoch: 1_700_000_000,
     debianMirror: "http://deb.debian.org/debian",
+    debianSecurityMirror: "http://security.debian.org/debian-security",
   });
 }
 

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { defaultConfigValidator } from "@bbos/core";
-import type { JsonObject, RecipePlan } from "@bbos/core/build";
+import type { JsonObject, RecipeInput, RecipePlan } from "@bbos/core/build";
 
 import { debianRecipe } from "./debian-recipe.ts";
 import { wpaSupplicantConf } from "./image-files.ts";
@@ -35,12 +35,18 @@ const base = {
   system: { hostname: "probe" },
 };
 
-const plan = (config: object, contentHash = "a".repeat(64)): RecipePlan =>
+const plan = (
+  config: object,
+  contentHash = "a".repeat(64),
+  input: Partial<RecipeInput> = {},
+): RecipePlan =>
   debianRecipe.plan({
     config: config as JsonObject,
     contentHash,
     sourceDateEpoch: 1767225600,
     debianMirror: "http://deb.debian.org/debian",
+    debianSecurityMirror: "http://security.debian.org/debian-security",
+    ...input,
   });
 
 const file = (result: RecipePlan, path: string) => {
@@ -177,19 +183,13 @@ describe("debianRecipe.plan", () => {
   it("installs the package set an earlier build recorded instead of resolving one", () => {
     const recorded = `${"1".repeat(64)}  base-files_12.4+deb12u8_arm64.deb\n`;
     expect(plan(base).files.some((entry) => entry.path === "package-set.sha256")).toBe(false);
-    const again = debianRecipe.plan({
-      config: base,
-      contentHash: "a".repeat(64),
-      sourceDateEpoch: 1767225600,
-      debianMirror: "http://deb.debian.org/debian",
-      recordedPackageSet: recorded,
-    });
+    const again = plan(base, "a".repeat(64), { recordedPackageSet: recorded });
     expect(file(again, "package-set.sha256")).toBe(recorded);
     expect(again.steps).toEqual(plan(base).steps);
     expect(downloadScript).toContain("recorded=/work/in/package-set.sha256");
   });
 
-  it("resolves and later updates from the release, its updates and its security archive", () => {
+  it("resolves and later updates from the release, its updates and the worker's security archive", () => {
     for (const release of ["bookworm", "trixie"]) {
       const result = plan({
         ...base,
@@ -206,6 +206,12 @@ describe("debianRecipe.plan", () => {
         `sources ${sources.trim().replaceAll("\n", " | ")}\n`,
       );
     }
+    const internal = plan(base, "a".repeat(64), {
+      debianSecurityMirror: "http://mirror.internal/debian-security",
+    });
+    expect(file(internal, "sources.list")).toContain(
+      "deb http://mirror.internal/debian-security bookworm-security main non-free-firmware\n",
+    );
     expect(downloadScript).toContain('cp /work/in/sources.list "$state/sources.list"');
     expect(customizeRootfsScript).toContain('cp "$in/sources.list" "$root/etc/apt/sources.list"');
   });
@@ -425,7 +431,7 @@ describe("the caches' eviction", () => {
   it("keeps an entry whose lock a build holds, and evicts the next oldest instead", async () => {
     const dir = mkdtempSync(join(tmpdir(), "bbos-evict-"));
     // A build copying a.tar holds a.lock; b.tar's lock is free.
-    const holder = spawn("flock", [join(dir, "a.lock"), "sleep", "30"]);
+    const holder = spawn("bash", ["-c", 'exec flock "$0" sleep 30', join(dir, "a.lock")]);
     try {
       for (const [age, name] of ["a", "b", "c", "d"].entries()) {
         const path = join(dir, `${name}.tar`);
@@ -433,7 +439,8 @@ describe("the caches' eviction", () => {
         utimesSync(path, 1_000_000 + age, 1_000_000 + age);
       }
       writeFileSync(join(dir, "b.lock"), "");
-      const held = () => spawnSync("flock", ["-n", join(dir, "a.lock"), "true"]).status === 1;
+      const held = () =>
+        spawnSync("bash", ["-c", 'flock -n "$0" true', join(dir, "a.lock")]).status === 1;
       await vi.waitFor(() => expect(held()).toBe(true));
       const out = execFileSync("bash", [
         "-euo",

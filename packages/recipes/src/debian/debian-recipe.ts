@@ -91,12 +91,6 @@ const INITRAMFS_MODULES: Record<string, string[]> = {
   armhf: ["ext4", "mmc_block", "sunxi_mmc", "virtio_blk", "virtio_mmio", "virtio_pci"],
 };
 
-/**
- * Debian's security archive. Ordinary mirrors do not carry it, so it does not follow the
- * configured mirror; Debian's own hosts (security.debian.org, deb.debian.org) serve it.
- */
-const SECURITY_ARCHIVE = "http://security.debian.org/debian-security";
-
 /** The archive components of the image's sources. */
 const APT_COMPONENTS = "main non-free-firmware";
 
@@ -119,6 +113,7 @@ export const debianRecipe: Recipe = {
     contentHash,
     sourceDateEpoch,
     debianMirror,
+    debianSecurityMirror,
     recordedPackageSet,
   }): RecipePlan {
     const config = json as unknown as BoardConfigV2;
@@ -133,7 +128,7 @@ export const debianRecipe: Recipe = {
     const locale = config.system.locale ?? "en_US.UTF-8";
     const keyboard = keyboardLayout(config);
     const remove = [...(config.packages?.remove ?? [])].sort();
-    const sources = aptSources(mirror, release);
+    const sources = aptSources(mirror, debianSecurityMirror, release);
     const modules = INITRAMFS_MODULES[architecture] ?? [];
     const settings = imageSettings(config, ids.rootUuid);
     const name = `bbos-${board.id}-${release}`;
@@ -306,18 +301,19 @@ function packageSet(config: BoardConfigV2, architecture: string): string[] {
 
 /**
  * The image's apt sources, also what the download step resolves the package set from: the
- * release, its stable updates and its security updates. Every release the recipe builds (the
- * catalogue's Debian releases, stable ones) has a `-security` suite. Besides `main`, the
- * `non-free-firmware` component, as Debian's installer sets up since bookworm: the firmware
- * boards need for Wi-Fi, Bluetooth or GPUs (`firmware-brcm80211`, `firmware-realtek`, …) can be
- * listed among the config's packages.
+ * release and its stable updates from the mirror, its security updates from the security
+ * archive (ordinary mirrors do not carry it, so a config's own mirror does not replace it). Every
+ * release the recipe builds (the catalogue's Debian releases, stable ones) has a `-security`
+ * suite. Besides `main`, the `non-free-firmware` component, as Debian's installer sets up since
+ * bookworm: the firmware boards need for Wi-Fi, Bluetooth or GPUs (`firmware-brcm80211`,
+ * `firmware-realtek`, …) can be listed among the config's packages.
  */
-function aptSources(mirror: string, release: string): string {
+function aptSources(mirror: string, securityMirror: string, release: string): string {
   return lines(
     [
       `${mirror} ${release}`,
       `${mirror} ${release}-updates`,
-      `${SECURITY_ARCHIVE} ${release}-security`,
+      `${securityMirror} ${release}-security`,
     ].map((suite) => `deb ${suite} ${APT_COMPONENTS}`),
   );
 }

@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from "vitest";
 
 import {
   DEFAULT_DEBIAN_MIRROR,
+  DEFAULT_DEBIAN_SECURITY_MIRROR,
   detectDebianMirror,
+  detectDebianSecurityMirror,
   mirrorFromDeb822,
   mirrorFromSourcesList,
 } from "./apt-mirror.ts";
@@ -109,5 +111,15 @@ describe("detectDebianMirror", () => {
       "http://old.example.org/debian",
     );
     await expect(detectDebianMirror("trixie", dir)).resolves.toBe(DEFAULT_DEBIAN_MIRROR);
+  });
+
+  it("finds the security archive in the release's -security entry, else security.debian.org", async () => {
+    const dir = await fixture({ "sources.list.d/debian.sources": DEBIAN });
+    await expect(detectDebianSecurityMirror("bookworm", dir)).resolves.toBe(
+      "http://security.example.org/debian-security",
+    );
+    await expect(detectDebianSecurityMirror("trixie", dir)).resolves.toBe(
+      DEFAULT_DEBIAN_SECURITY_MIRROR,
+    );
   });
 });

@@ -3,6 +3,8 @@ import { join } from "node:path";
 
 /** The mirror used when apt's configuration names none for the release. */
 export const DEFAULT_DEBIAN_MIRROR = "http://deb.debian.org/debian";
+/** The security archive used when apt's configuration names none for `<release>-security`. */
+export const DEFAULT_DEBIAN_SECURITY_MIRROR = "http://security.debian.org/debian-security";
 
 // debootstrap fetches over these; apt-only methods (mirror+file:, cdrom:, tor+http:) are skipped.
 const USABLE_URI = /^(https?|file):/;
@@ -48,7 +50,20 @@ export function mirrorFromSourcesList(text: string, release: string): string | n
  * `sources.list.d/*.list` (files in name order, as apt reads them); {@link DEFAULT_DEBIAN_MIRROR}
  * when none names the release. Unreadable or missing files count as empty.
  */
-export async function detectDebianMirror(release: string, aptDir = "/etc/apt"): Promise<string> {
+export function detectDebianMirror(release: string, aptDir = "/etc/apt"): Promise<string> {
+  return detectArchive(release, DEFAULT_DEBIAN_MIRROR, aptDir);
+}
+
+/**
+ * The security archive apt on this host uses for `release`, read as {@link detectDebianMirror}
+ * reads the archive, from the entry for `<release>-security`; ordinary mirrors do not carry it.
+ * {@link DEFAULT_DEBIAN_SECURITY_MIRROR} when none names that suite.
+ */
+export function detectDebianSecurityMirror(release: string, aptDir = "/etc/apt"): Promise<string> {
+  return detectArchive(`${release}-security`, DEFAULT_DEBIAN_SECURITY_MIRROR, aptDir);
+}
+
+async function detectArchive(release: string, fallback: string, aptDir: string): Promise<string> {
   const listDir = join(aptDir, "sources.list.d");
   const names = (await readdir(listDir).catch(() => [] as string[])).sort();
   const candidates: [string, typeof mirrorFromDeb822][] = [
@@ -69,7 +84,7 @@ export async function detectDebianMirror(release: string, aptDir = "/etc/apt"): 
     const mirror = parse(text, release);
     if (mirror) return mirror;
   }
-  return DEFAULT_DEBIAN_MIRROR;
+  return fallback;
 }
 
 /** deb822 stanzas as maps from lower-cased field name to value (continuation lines joined). */
