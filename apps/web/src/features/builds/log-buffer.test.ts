@@ -28,11 +28,12 @@ describe("createLogBuffer", () => {
   it("finds the first line naming an error, failure or fatal condition", () => {
     const buffer = createLogBuffer();
     buffer.append(line(1, "0 errors, terror is not a word match"));
+    buffer.append(line(2, "Unpacking libgpg-error-l10n (1.46-1) ..."));
     expect(buffer.firstErrorIndex).toBe(-1);
 
-    buffer.append(line(2, "\u001b[31mERROR\u001b[0m: no space left on device"));
-    buffer.append(line(3, "make: *** [all] Failed"));
-    expect(buffer.firstErrorIndex).toBe(1);
+    buffer.append(line(3, "\u001b[31mERROR\u001b[0m: no space left on device"));
+    buffer.append(line(4, "make: *** [all] Failed"));
+    expect(buffer.firstErrorIndex).toBe(2);
   });
 
   it("takes stderr lines for errors only where they say what failing tools say", () => {

@@ -32,7 +32,8 @@ export interface LogBuffer {
   search(query: string, count?: number): number[];
 }
 
-const ERROR_WORD = /\b(error|failed|fatal)\b/i;
+/** The words as words: not inside a name such as the package `libgpg-error-l10n`. */
+const ERROR_WORD = /(?<![\w.-])(error|failed|fatal)(?![\w-])/i;
 /** How tools put a failure on stderr without those words: apt's `E:`, the C library's messages. */
 const STDERR_FAILURE =
   /^(E|F): |\b(cannot|can't|no such file|not found|permission denied|no space left|segmentation fault)\b/i;
