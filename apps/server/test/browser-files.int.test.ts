@@ -7,7 +7,7 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { graphql, signIn, startTestServer, type TestServer } from "./start-test-server.ts";
-import { buildWebApp, launchChromium } from "./web-app-in-chromium.ts";
+import { buildWebApp, launchChromium, screenshot } from "./web-app-in-chromium.ts";
 
 interface FilesAnswer {
   project: {
@@ -76,6 +76,7 @@ describe("project files in the browser", () => {
     const path = form.getByLabel("Path in project");
     expect(await path.inputValue()).toBe("motd");
     await path.fill("overlays/etc/motd");
+    await screenshot(page, "files-upload-form");
     await form.getByRole("button", { name: "Upload" }).click();
 
     // Listed by path, with its version and size, once the upload is stored.
@@ -83,6 +84,7 @@ describe("project files in the browser", () => {
     await entry.waitFor({ timeout: 10_000 });
     expect(await entry.textContent()).toContain(`v1 · ${bytes.length} B`);
     expect(await form.count()).toBe(0);
+    await screenshot(page, "files-uploaded");
 
     const answer = await graphql<FilesAnswer>(
       server.url,

@@ -2,8 +2,6 @@
 // (a local fake speaking GitHub's HTTP, the browser "signed in to github.com" as alice) and
 // through the labelled development login, then signing out. Screenshots of the sign-in pages go
 // to the OS temp dir.
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startFakeGithub, type FakeGithub } from "@bbos/test-utils";
 
 import { startTestServer, type TestServer } from "./start-test-server.ts";
-import { buildWebApp, launchChromium } from "./web-app-in-chromium.ts";
+import { buildWebApp, launchChromium, screenshot } from "./web-app-in-chromium.ts";
 
 const VIEWPORT = { width: 1440, height: 900 };
 
@@ -39,12 +37,6 @@ describe("signing in to the web app", () => {
     page.on("pageerror", (error) => problems.push(error.message));
     await page.goto(url);
     return { page, problems };
-  }
-
-  async function screenshot(page: Page, name: string): Promise<void> {
-    const path = join(tmpdir(), `bbos-${name}.png`);
-    await page.screenshot({ path });
-    console.log(`${name} screenshot: ${path}`);
   }
 
   describe("with GitHub", () => {

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 
 // scripts/test.sh installs Debian's chromium where it is missing.
 const CHROMIUM = "/usr/bin/chromium";
@@ -40,4 +40,11 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
   });
+}
+
+/** Saves a screenshot of `page` as test output, `bbos-<name>.png` in the OS temp dir. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const path = join(tmpdir(), `bbos-${name}.png`);
+  await page.screenshot({ path });
+  console.log(`${name} screenshot: ${path}`);
 }

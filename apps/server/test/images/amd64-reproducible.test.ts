@@ -192,17 +192,17 @@ describe("the debian recipe's qemu-amd64 image", () => {
     machine.type(
       'echo "HO""ST=$(hostname) TZ=$(cat /etc/timezone) HTOP=$(command -v htop) KEYMAP=$(systemctl is-active keyboard-setup.service)"',
     );
-    // Up to the line's end: the serial console may deliver a line in pieces.
-    await machine.waitFor(/HOST=\S+ TZ=\S+ HTOP=\S+ KEYMAP=\S+\r?\n/, 60_000);
+    // Up to the line's end (\r\r\n after sudo): the console may deliver a line in pieces.
+    await machine.waitFor(/HOST=\S+ TZ=\S+ HTOP=\S+ KEYMAP=\S+\r*\n/, 60_000);
     expect(machine.output()).toMatch(
       /HOST=bbos-amd64 TZ=Europe\/Berlin HTOP=\/usr\/bin\/htop KEYMAP=active/,
     );
     // The project files: owned by root with their modes, the hostile name verbatim, the tool runs.
     machine.type(
-      `echo "FI""LES=$(find /opt/bbos /usr/local/sbin -type f -printf '%m:%u:%p\\n' | base64 -w0)"; ` +
+      `echo "FI""LES=$(find /opt/bbos /usr/local/sbin/bbos-hello -type f -printf '%m:%u:%p\\n' | base64 -w0)"; ` +
         `echo '${TEST_USER.password}' | sudo -S -p '' /usr/local/sbin/bbos-hello`,
     );
-    await machine.waitFor(/HELLO=\S+\r?\n/, 60_000);
+    await machine.waitFor(/HELLO=\S+\r*\n/, 60_000);
     const out = machine.output();
     expect(out).toMatch(/HELLO=root/);
     const files = Buffer.from(/FILES=(\S+)/.exec(out)?.[1] ?? "", "base64").toString();

@@ -104,8 +104,8 @@ describe("the debian recipe's qemu-arm64 image", () => {
         `echo "KEY""S=$(base64 -w0 ~/.ssh/authorized_keys)"; ` +
         `echo '${TEST_USER.password}' | sudo -S -p '' sh -c 'echo "WI""FI=$(stat -c %a:%U /etc/wpa_supplicant/wpa_supplicant-wlan0.conf):$(grep -c psk=${WIFI_KEY} /etc/wpa_supplicant/wpa_supplicant-wlan0.conf) PWNED=$(ls /tmp/pwned 2>/dev/null | wc -l) MACHINE=$(cat /etc/machine-id | wc -c)"'`,
     );
-    // Up to the line's end: the serial console may deliver a line in pieces.
-    await machine.waitFor(/WIFI=\S+ PWNED=\d+ MACHINE=\d+\r?\n/, 120_000);
+    // Up to the line's end (\r\r\n after sudo): the console may deliver a line in pieces.
+    await machine.waitFor(/WIFI=\S+ PWNED=\d+ MACHINE=\d+\r*\n/, 120_000);
     const out = machine.output();
     expect(out).toMatch(/HOST=bbos-arm64 USER=tester SUDO=1/);
     const keys = /KEYS=(\S+)/.exec(out)?.[1] ?? "";
