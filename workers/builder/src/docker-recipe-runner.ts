@@ -1,7 +1,7 @@
 // The recipe runner of this worker: plans the build with its recipe, fetches the project files it
-// copies, runs each step in the builder image on the Docker engine, then publishes the outputs: stored in one streaming pass
-// each (size and digests while storing), signed, checksummed, with a signed provenance
-// statement and the compressed log. Knows nothing recipe-specific.
+// copies, runs each step in the builder image on the Docker engine, then publishes the outputs:
+// stored in one streaming pass each (size and digests while storing), signed, checksummed, with
+// a signed provenance statement and the compressed log. Knows nothing recipe-specific.
 import { createReadStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
