@@ -146,6 +146,8 @@ describe("the Explorer's project files", () => {
         ["setup.sh", "v1 · 20 B"],
       ]),
     );
+    // A path the panel's width cuts short is whole in the row's tooltip.
+    expect(within(group).getByTitle("overlays/etc/motd · v3 · 1.5 KB")).toBeTruthy();
     // Right enters the list, as everywhere in the tree.
     await user.keyboard("{ArrowRight}");
     expect(nameAndDetail(document.activeElement)).toEqual(["overlays/etc/motd", "v3 · 1.5 KB"]);

@@ -200,7 +200,7 @@ export function TreeItem({
         >
           {expandable ? (expanded ? "▾" : "▸") : ""}
         </span>
-        <span className="explorer-tree__label" onClick={activate}>
+        <span className="explorer-tree__label" title={fullText(label, detail)} onClick={activate}>
           <span id={labelId}>{label}</span>
           {detail && (
             <span id={detailId} className="muted explorer-tree__detail">
@@ -259,4 +259,10 @@ function keyTarget(
 /** Focuses the item `key` once it renders, for an item that takes the place of the focused one. */
 export function useFocusWhenShown(): (key: string) => void {
   return useTree().focusWhenShown;
+}
+
+/** The label and detail as one line, for the tooltip of a row the panel's width cuts short. */
+function fullText(label: ReactNode, detail: ReactNode): string | undefined {
+  if (typeof label !== "string") return undefined;
+  return typeof detail === "string" ? `${label} · ${detail}` : label;
 }
