@@ -164,7 +164,8 @@ export type BuildDetail = BuildDetailFieldsFragment;
 /**
  * Query keys; everything about builds is under `["builds"]`, which is what starting a build
  * elsewhere invalidates. A list's key is `["builds", "list", projectId, status]` (`null` for
- * all statuses); the paged list of the same builds adds `"pages"`.
+ * all statuses); the paged list of the same builds adds `"pages"`, one board's list adds
+ * `"board", boardId`.
  */
 const buildsKeys = {
   all: ["builds"] as const,
@@ -174,6 +175,8 @@ const buildsKeys = {
     [...buildsKeys.projectLists(projectId), status] as const,
   pages: (projectId: string, status: BuildStatus | null) =>
     [...buildsKeys.list(projectId, status), "pages"] as const,
+  board: (projectId: string, boardId: string) =>
+    [...buildsKeys.list(projectId, null), "board", boardId] as const,
   details: () => [...buildsKeys.all, "detail"] as const,
   detail: (buildId: string) => [...buildsKeys.details(), buildId] as const,
   recipes: () => [...buildsKeys.all, "recipes"] as const,
@@ -184,16 +187,13 @@ export const BUILDS_PAGE_SIZE = 50;
 
 const toFilter = (status: BuildStatus | null) => (status ? { status: [status] } : null);
 
-/** The project's newest 100 builds (the server's order), optionally of one status. */
-export function projectBuildsQueryOptions(projectId: string, status: BuildStatus | null) {
+/** The board's newest 100 builds, newest first. */
+export function boardBuildsQueryOptions(projectId: string, boardId: string) {
   return queryOptions({
-    queryKey: buildsKeys.list(projectId, status),
+    queryKey: buildsKeys.board(projectId, boardId),
     queryFn: ({ signal }) =>
-      graphqlRequest(PROJECT_BUILDS_QUERY, { projectId, filter: toFilter(status) }, { signal }),
-    select: (data) => ({
-      builds: data.builds.edges.map((edge) => edge.node),
-      totalCount: data.builds.totalCount,
-    }),
+      graphqlRequest(PROJECT_BUILDS_QUERY, { projectId, filter: { boardId } }, { signal }),
+    select: (data) => data.builds.edges.map((edge) => edge.node),
   });
 }
 
@@ -315,9 +315,12 @@ function updateLists(
     queryKey: prefix,
   })) {
     if (!data) continue;
-    // The status filter is the key's fourth element (see buildsKeys).
+    // The status filter is the key's fourth element, a board's id its sixth (see buildsKeys).
     const filter = key[3];
-    const fits = !isBuildStatus(filter) || filter === build.status;
+    const board = key[4] === "board" ? key[5] : null;
+    const fits =
+      (!isBuildStatus(filter) || filter === build.status) &&
+      (board === null || board === build.board.id);
     const pages = "pages" in data ? data.pages : [data];
     const pageIndex = pages.findIndex((page) => findEdge(page, build) !== -1);
     const page = pages[pageIndex];

@@ -1,13 +1,15 @@
+import { useQuery } from "@tanstack/react-query";
 import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { parseRequestBody, stubGraphQL } from "../../../test/stub-graphql";
 import { renderWithQuery } from "../../../test/render-with-query";
 import { buildFixture, recipesData } from "./build-fixtures";
-import { BUILDS_PAGE_SIZE } from "./build-operations";
+import { boardBuildsQueryOptions, BUILDS_PAGE_SIZE, useBuildsLive } from "./build-operations";
 import { useBuildSelectionStore } from "./build-selection-store";
 import { BuildsPanel } from "./builds-panel";
 import { createFakeLiveClient } from "./fake-live-client";
+import type { LiveClient } from "../live/live-client";
 
 const queued = buildFixture({
   id: "b-queued",
@@ -230,5 +232,37 @@ describe("BuildsPanel", () => {
     await waitFor(() => expect(rowOf("rpi4-lab v1").getByText("Failed")).toBeTruthy());
     expect(versionsShown()).toEqual(newest(total));
     expect(fetchMock.mock.calls.length).toBe(requests);
+  });
+});
+
+describe("a board's builds list", () => {
+  function BoardBuilds({ client }: { client: LiveClient }) {
+    useBuildsLive("p1", client);
+    const builds = useQuery(boardBuildsQueryOptions("p1", "board-1"));
+    return <p>{builds.data?.map((build) => `${build.id}:${build.status}`).join(" ")}</p>;
+  }
+
+  it("follows its board's builds from buildsUpdated, and no other board's", async () => {
+    const fetchMock = stubGraphQL(() => ({
+      data: { builds: { totalCount: 1, edges: [{ cursor: running.id, node: running }] } },
+    }));
+    const fake = createFakeLiveClient();
+    renderWithQuery(<BoardBuilds client={fake.client} />);
+    await screen.findByText("b-running:RUNNING");
+    expect(parseRequestBody(fetchMock.mock.calls[0]?.[1]).variables).toMatchObject({
+      projectId: "p1",
+      filter: { boardId: "board-1" },
+    });
+    const push = (build: ReturnType<typeof buildFixture>) =>
+      act(() => fake.active("BuildsUpdated").sink.next({ data: { buildsUpdated: build } }));
+
+    push({ ...running, status: "SUCCEEDED" });
+    await screen.findByText("b-running:SUCCEEDED");
+    // A new build of another board does not concern this list; one of this board does.
+    push(buildFixture({ id: "b-other", board: { id: "board-2", name: "gw" } }));
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(fetchMock.mock.calls.length).toBe(1);
+    push(buildFixture({ id: "b-new" }));
+    await waitFor(() => expect(fetchMock.mock.calls.length).toBe(2));
   });
 });

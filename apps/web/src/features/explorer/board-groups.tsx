@@ -4,7 +4,7 @@ import { useState, type ReactNode } from "react";
 import { useBoardSelectionStore, type SelectedBoard } from "../board/board-selection-store";
 import { useFieldFocusStore } from "../board/field-focus-store";
 import { formatDateTime } from "../builds/build-format";
-import { projectBuildsQueryOptions } from "../builds/build-operations";
+import { boardBuildsQueryOptions } from "../builds/build-operations";
 import { useBuildSelectionStore } from "../builds/build-selection-store";
 import { statusLabel } from "../builds/build-status";
 import { versionsQueryOptions } from "../versions/version-operations";
@@ -75,14 +75,8 @@ function VersionEntries({ board, level }: { board: SelectedBoard; level: number 
 }
 
 function BuildEntries({ board, level }: { board: SelectedBoard; level: number }) {
-  // The project's list, as the Builds panel has it (and `buildsUpdated` keeps it current).
-  const builds = useQuery({
-    ...projectBuildsQueryOptions(board.projectId, null),
-    select: (data) =>
-      data.builds.edges
-        .map((edge) => edge.node)
-        .filter((build) => build.board.id === board.boardId),
-  });
+  // `buildsUpdated` keeps it current, as it does the Builds panel's lists.
+  const builds = useQuery(boardBuildsQueryOptions(board.projectId, board.boardId));
   const selectedId = useBuildSelectionStore((state) => state.selectedBuildId);
   return (
     <GroupEntries

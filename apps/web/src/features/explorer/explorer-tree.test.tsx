@@ -67,13 +67,15 @@ function stubExplorerApi({ versions = 3, builds = [], buildsError, files = [] }:
           data: { versions: { totalCount: versions, edges: nodes.map((node) => ({ node })) } },
         };
       }
-      case "ProjectBuilds":
+      case "ProjectBuilds": {
         if (buildsError?.message) return { data: null, errors: [{ message: buildsError.message }] };
+        // The server's filter: one board's builds.
+        const boardId = (variables?.["filter"] as { boardId?: string } | null)?.boardId;
+        const nodes = builds.filter((node) => !boardId || node.board.id === boardId);
         return {
-          data: {
-            builds: { totalCount: builds.length, edges: builds.map((node) => ({ node })) },
-          },
+          data: { builds: { totalCount: nodes.length, edges: nodes.map((node) => ({ node })) } },
         };
+      }
       case "BoardConfig":
         return { data: { board: { id: variables?.["boardId"], config: { board: "x", files } } } };
       case "ArchiveBoard": {
@@ -244,11 +246,13 @@ describe("the Explorer tree", () => {
 
     await user.click(within(board).getByText("Builds"));
     const builds = item("Builds", board);
-    // Only this board's builds, from the project's list.
+    // Only this board's builds, as the server filters them.
     const build = await within(builds).findByRole("treeitem", { name: "v3 · debian-image" });
     expect(build.getAttribute("aria-describedby")).toBeTruthy();
     expect(within(builds).getAllByRole("treeitem")).toHaveLength(1);
-    expect(api.variablesOf("ProjectBuilds")).toEqual([{ projectId: "p1", filter: null }]);
+    expect(api.variablesOf("ProjectBuilds")).toEqual([
+      { projectId: "p1", filter: { boardId: "b1" } },
+    ]);
     expect(api.asked()).not.toContain("BoardConfig");
 
     await user.click(within(board).getByText("Files"));
