@@ -22,6 +22,7 @@ import {
   testSecretKeyRing,
   type TestServer,
 } from "./start-test-server.ts";
+import { uploadFile } from "./project-file-client.ts";
 
 export interface BuildInstallation extends AsyncDisposable {
   server: TestServer;
@@ -33,6 +34,8 @@ export interface BuildInstallation extends AsyncDisposable {
   store: ObjectStore;
   /** Imports `config` as a new board and saves it as a version; returns the version id. */
   saveVersion(config: object): Promise<string>;
+  /** Uploads `body` as the project's file at `path`; returns the file's id. */
+  uploadFile(path: string, body: string | Uint8Array): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -162,6 +165,13 @@ export async function startBuildInstallation(
       const versionId = saved.body.data?.saveVersion.version?.id;
       if (!versionId) throw new Error(`save failed: ${JSON.stringify(saved.body)}`);
       return versionId;
+    },
+    async uploadFile(path, body) {
+      const { status, body: answer } = await uploadFile(server.url, project.id, path, body);
+      if (status !== 201 || !answer.file) {
+        throw new Error(`upload of ${path} answered ${status}: ${JSON.stringify(answer)}`);
+      }
+      return answer.file.id;
     },
     close,
     [Symbol.asyncDispose]: close,

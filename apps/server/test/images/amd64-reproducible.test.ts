@@ -28,7 +28,6 @@ import {
   TEST_USER,
   type BuildJson,
 } from "./image-builds.ts";
-import { uploadFile } from "../project-file-client.ts";
 import { bootImage } from "./qemu-boot.ts";
 
 const run = promisify(execFile);
@@ -67,13 +66,6 @@ let dir: string;
 let boardConfig: ReturnType<typeof config>;
 const timings: string[] = [];
 
-async function upload(path: string, body: string | Uint8Array): Promise<string> {
-  const { server, project } = installation;
-  const { status, body: answer } = await uploadFile(server.url, project.id, path, body);
-  if (status !== 201 || !answer.file) throw new Error(`upload of ${path}: ${status}`);
-  return answer.file.id;
-}
-
 beforeAll(async () => {
   await ensureTestBuilderImage();
   dir = await mkdtemp(join(tmpdir(), "bbos-amd64-images-"));
@@ -83,9 +75,9 @@ beforeAll(async () => {
     limits: { cpus: 2, memoryBytes: 4096 * 1024 * 1024 },
   });
   boardConfig = config({
-    motd: await upload("overlay/motd", MOTD),
-    tool: await upload("overlay/bbos-hello", TOOL),
-    blob: await upload("overlay/blob.bin", BLOB),
+    motd: await installation.uploadFile("overlay/motd", MOTD),
+    tool: await installation.uploadFile("overlay/bbos-hello", TOOL),
+    blob: await installation.uploadFile("overlay/blob.bin", BLOB),
   });
 }, 900_000);
 afterAll(async () => {

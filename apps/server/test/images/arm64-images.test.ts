@@ -32,6 +32,10 @@ const PSK = "planted-psk-$(reboot)-value";
 /** The key wpa_supplicant gets for PSK on HOSTILE_SSID (PBKDF2-SHA1, 4096 rounds, as wpa_passphrase). */
 const WIFI_KEY = pbkdf2Sync(PSK, HOSTILE_SSID, 4096, 32, "sha1").toString("hex");
 
+/** A project file both images get: a tool the configured user runs after logging in. */
+const TOOL = '#!/bin/sh\necho "HEL""LO=$(id -un)"\n';
+let toolId: string;
+
 const config = (board: string, hostname: string) => ({
   board,
   os: { release: "bookworm", branch: "current", variant: "minimal" },
@@ -49,6 +53,8 @@ const config = (board: string, hostname: string) => ({
     ],
   },
   network: { wifi: { ssid: HOSTILE_SSID, psk: PSK, country: "DE" } },
+  // Installed from inside the arm64 image: its own install(1), run under qemu-user.
+  files: [{ fileId: toolId, path: "/usr/local/bin/bbos-hello", mode: "0755" }],
   image: { size: { value: 1, unit: "GiB" }, compression: "zstd" },
   build: { recipe: "debian" },
 });
@@ -66,6 +72,7 @@ beforeAll(async () => {
     cache: { dir: join(dir, "cache"), limitMiB: 8192 },
     limits: { cpus: 2, memoryBytes: 4096 * 1024 * 1024 },
   });
+  toolId = await installation.uploadFile("bin/bbos-hello", TOOL);
 }, 900_000);
 afterAll(async () => {
   console.log(`arm64 images:\n  ${timings.join("\n  ")}`);
@@ -106,6 +113,8 @@ describe("the debian recipe's qemu-arm64 image", () => {
     );
     // Up to the line's end (\r\r\n after sudo): the console may deliver a line in pieces.
     await machine.waitFor(/WIFI=\S+ PWNED=\d+ MACHINE=\d+\r*\n/, 120_000);
+    machine.type("bbos-hello");
+    await machine.waitFor(/HELLO=\S+\r*\n/, 60_000);
     const out = machine.output();
     expect(out).toMatch(/HOST=bbos-arm64 USER=tester SUDO=1/);
     const keys = /KEYS=(\S+)/.exec(out)?.[1] ?? "";
@@ -113,6 +122,8 @@ describe("the debian recipe's qemu-arm64 image", () => {
     // The Wi-Fi secret (stored sealed, resolved by the worker) is in the image, readable by root
     // only; nothing hostile ran anywhere.
     expect(out).toMatch(/WIFI=600:root:1 PWNED=0 MACHINE=33/);
+    // The project file, installed with its mode, on the user's PATH.
+    expect(out).toMatch(/HELLO=tester\r*\n/);
   });
 });
 
