@@ -69,7 +69,7 @@ describe("project files in the browser", () => {
     // The visible button opens the browser's own file picker.
     const bytes = Buffer.from("Welcome to the lab gateway.\n");
     const chooser = page.waitForEvent("filechooser");
-    await page.getByRole("button", { name: `Upload a file to ${projectName}` }).click();
+    await page.getByRole("button", { name: `Upload file to ${projectName}` }).click();
     await (await chooser).setFiles({ name: "motd", mimeType: "text/plain", buffer: bytes });
 
     const form = page.getByRole("form", { name: "Upload motd" });

@@ -124,7 +124,7 @@ const notifications = () => within(screen.getByRole("list", { name: "Notificatio
 async function chooseFile(user: ReturnType<typeof userEvent.setup>, file: File) {
   const picker = screen.getByLabelText<HTMLInputElement>("File to upload to Gateway");
   const opened = vi.spyOn(picker, "click");
-  await user.click(screen.getByRole("button", { name: "Upload a file to Gateway" }));
+  await user.click(screen.getByRole("button", { name: "Upload file to Gateway" }));
   expect(opened).toHaveBeenCalledOnce();
   await user.upload(picker, file);
 }

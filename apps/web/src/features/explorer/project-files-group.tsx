@@ -37,7 +37,7 @@ export function ProjectFilesGroup({
             type="button"
             tabIndex={tabIndex}
             className="explorer-tree__action"
-            aria-label={`Upload a file to ${project.name}`}
+            aria-label={`Upload file to ${project.name}`}
             onClick={() => picker.current?.click()}
           >
             Upload file…
