@@ -400,28 +400,35 @@ describe("hostile config values", () => {
 });
 
 describe("the caches' eviction", () => {
+  /** Four 1 MiB entries a.tar … d.tar, used in that order (a longest ago). */
+  function writeEntries(dir: string): void {
+    for (const [age, name] of ["a", "b", "c", "d"].entries()) {
+      const path = join(dir, `${name}.tar`);
+      writeFileSync(path, Buffer.alloc(1024 * 1024));
+      utimesSync(path, 1_000_000 + age, 1_000_000 + age);
+    }
+  }
+
+  /** What `evict` (real bash) prints while it brings the .tar entries in `dir` under 2 MiB. */
+  const evictTo2MiB = (dir: string) =>
+    execFileSync("bash", [
+      "-euo",
+      "pipefail",
+      "-c",
+      `${prelude}\nevict "$1" '*.tar' 2`,
+      "evict",
+      dir,
+    ]).toString();
+
   it("deletes the least recently used entries until the rest fit, and nothing else", () => {
     const dir = mkdtempSync(join(tmpdir(), "bbos-evict-"));
     try {
-      // Four 1 MiB entries, used in the order a (longest ago), b, c, d; plus files that are not
-      // entries (a partial download, a lock) and so never go.
-      const entries = ["a", "b", "c", "d"];
-      for (const [age, name] of entries.entries()) {
-        const path = join(dir, `${name}.tar`);
-        writeFileSync(path, Buffer.alloc(1024 * 1024));
-        utimesSync(path, 1_000_000 + age, 1_000_000 + age);
-      }
+      // Four 1 MiB entries; plus files that are not entries (a partial download, a lock) and so
+      // never go.
+      writeEntries(dir);
       writeFileSync(join(dir, ".partial-x"), Buffer.alloc(4 * 1024 * 1024));
       writeFileSync(join(dir, "lock"), "");
-      const out = execFileSync("bash", [
-        "-euo",
-        "pipefail",
-        "-c",
-        `${prelude}\nevict "$1" '*.tar' 2`,
-        "evict",
-        dir,
-      ]);
-      expect(out.toString()).toBe("cache: evicted a.tar (1 MiB)\ncache: evicted b.tar (1 MiB)\n");
+      expect(evictTo2MiB(dir)).toBe("cache: evicted a.tar (1 MiB)\ncache: evicted b.tar (1 MiB)\n");
       expect(readdirSync(dir).sort()).toEqual([".partial-x", "c.tar", "d.tar", "lock"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -433,24 +440,12 @@ describe("the caches' eviction", () => {
     // A build copying a.tar holds a.lock; b.tar's lock is free.
     const holder = spawn("bash", ["-c", 'exec flock "$0" sleep 30', join(dir, "a.lock")]);
     try {
-      for (const [age, name] of ["a", "b", "c", "d"].entries()) {
-        const path = join(dir, `${name}.tar`);
-        writeFileSync(path, Buffer.alloc(1024 * 1024));
-        utimesSync(path, 1_000_000 + age, 1_000_000 + age);
-      }
+      writeEntries(dir);
       writeFileSync(join(dir, "b.lock"), "");
       const held = () =>
         spawnSync("bash", ["-c", 'flock -n "$0" true', join(dir, "a.lock")]).status === 1;
       await vi.waitFor(() => expect(held()).toBe(true));
-      const out = execFileSync("bash", [
-        "-euo",
-        "pipefail",
-        "-c",
-        `${prelude}\nevict "$1" '*.tar' 2`,
-        "evict",
-        dir,
-      ]);
-      expect(out.toString()).toBe(
+      expect(evictTo2MiB(dir)).toBe(
         "cache: kept a.tar, a build is using it\ncache: evicted b.tar (1 MiB)\ncache: evicted c.tar (1 MiB)\n",
       );
       expect(readdirSync(dir).sort()).toEqual(["a.lock", "a.tar", "b.lock", "d.tar"]);
