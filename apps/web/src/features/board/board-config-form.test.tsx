@@ -1,30 +1,17 @@
 import type { UiSchema } from "@rjsf/utils";
 import { fireEvent, screen, within } from "@testing-library/react";
-import { useState, type ReactElement } from "react";
+import type { ReactElement } from "react";
 import { describe, expect, it, vi } from "vitest";
 
 import { boardConfigSchemas } from "@bbos/schemas";
 
 import { catalogueBoard, catalogueSeed } from "../../../test/catalogue-seed";
+import { renderBoardForm } from "../../../test/render-board-form";
 import { EMPTY_CATALOGUE, renderWithQuery } from "../../../test/render-with-query";
 import { issuesToErrorSchema } from "../validation/issue-errors";
 import { BoardConfigForm } from "./board-config-form";
 
 const { schema, uiSchema } = boardConfigSchemas["board-config/1"];
-
-function Harness({ initial }: { initial: Record<string, unknown> }) {
-  const [config, setConfig] = useState(initial);
-  return (
-    <BoardConfigForm
-      boardId="b1"
-      projectId="p1"
-      schema={schema}
-      uiSchema={uiSchema as UiSchema}
-      config={config}
-      onChange={setConfig}
-    />
-  );
-}
 
 const start = {
   board: "rock-5b",
@@ -47,7 +34,10 @@ function renderForm(ui: ReactElement) {
 
 describe("BoardConfigForm", () => {
   it("renders the real board-config schema with its uiSchema", () => {
-    const { container } = renderForm(<Harness initial={start} />);
+    const { container } = renderBoardForm(start, {
+      schemaId: "board-config/1",
+      seed: [EMPTY_CATALOGUE],
+    });
     expect(container.querySelector<HTMLInputElement>("#root_system_hostname")?.value).toBe("rock");
     expect(container.querySelector("#root_board")).not.toBeNull();
     // Secrets use the password widget.
@@ -88,7 +78,10 @@ describe("BoardConfigForm", () => {
   });
 
   it("labels the array buttons with words and shows one help text per field", () => {
-    const { container } = renderForm(<Harness initial={start} />);
+    const { container } = renderBoardForm(start, {
+      schemaId: "board-config/1",
+      seed: [EMPTY_CATALOGUE],
+    });
     expect(screen.getAllByRole("button", { name: "Add" }).length).toBeGreaterThan(0);
     const field = hostnameField(container);
     expect(field.querySelector(".help-block")?.textContent).toBe(
@@ -152,7 +145,8 @@ describe("BoardConfigForm", () => {
       branches: ["vendor", "current", "edge"],
       recipes: ["ARMBIAN"],
     });
-    const { container } = renderWithQuery(<Harness initial={start} />, {
+    const { container } = renderBoardForm(start, {
+      schemaId: "board-config/1",
       seed: [catalogueSeed(rock5b)],
     });
     const listId = container.querySelector("#root_board")?.getAttribute("list") ?? "";

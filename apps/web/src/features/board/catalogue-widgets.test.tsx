@@ -1,14 +1,11 @@
-import type { UiSchema } from "@rjsf/utils";
 import { fireEvent, screen, within } from "@testing-library/react";
-import { useState } from "react";
 import { describe, expect, it } from "vitest";
 
 import { boardConfigSchemas, type BoardConfigSchemaId } from "@bbos/schemas";
 
 import { catalogueBoard, catalogueSeed } from "../../../test/catalogue-seed";
-import { renderWithQuery } from "../../../test/render-with-query";
+import { renderBoardForm, type RenderBoardFormOptions } from "../../../test/render-board-form";
 import { issuesToErrorSchema } from "../validation/issue-errors";
-import { BoardConfigForm } from "./board-config-form";
 
 // Recorded from the catalogue's shape: an Armbian-only RK3588 board with a vendor kernel whose
 // overlays are unknown, and a board both recipes build whose Debian boot loader ships in trixie only.
@@ -59,35 +56,9 @@ const SCHEMA_IDS = Object.keys(boardConfigSchemas) as BoardConfigSchemaId[];
 /** The form over the config it edits, as the board editor keeps it; `latest` is the last edit. */
 function renderForm(
   initial: Record<string, unknown>,
-  {
-    schemaId = "board-config/3",
-    serverErrors,
-  }: {
-    schemaId?: BoardConfigSchemaId;
-    serverErrors?: Parameters<typeof BoardConfigForm>[0]["serverErrors"];
-  } = {},
+  options: Omit<RenderBoardFormOptions, "seed"> = {},
 ) {
-  const { schema, uiSchema } = boardConfigSchemas[schemaId];
-  const latest = { config: initial };
-  function Harness() {
-    const [config, setConfig] = useState(initial);
-    return (
-      <BoardConfigForm
-        boardId="b1"
-        projectId="p1"
-        schema={schema}
-        uiSchema={uiSchema as UiSchema}
-        config={config}
-        onChange={(next) => {
-          latest.config = next;
-          setConfig(next);
-        }}
-        serverErrors={serverErrors}
-      />
-    );
-  }
-  const view = renderWithQuery(<Harness />, { seed: [catalogueSeed(rock5b, rock4se, qemu)] });
-  return { ...view, latest };
+  return renderBoardForm(initial, { ...options, seed: [catalogueSeed(rock5b, rock4se, qemu)] });
 }
 
 function config(board: string, os: Record<string, unknown>, recipe?: string) {

@@ -1,17 +1,11 @@
 // `files[].fileId` in the config form: a choice of the project's uploaded files by path, which
 // keeps an id the project does not have.
-import type { UiSchema } from "@rjsf/utils";
 import { fireEvent, screen } from "@testing-library/react";
-import { useState } from "react";
 import { describe, expect, it } from "vitest";
 
-import { boardConfigSchemas } from "@bbos/schemas";
-
-import { EMPTY_CATALOGUE, renderWithQuery } from "../../../test/render-with-query";
+import { renderBoardForm } from "../../../test/render-board-form";
+import { EMPTY_CATALOGUE } from "../../../test/render-with-query";
 import { parseRequestBody, stubGraphQL } from "../../../test/stub-graphql";
-import { BoardConfigForm } from "./board-config-form";
-
-const { schema, uiSchema } = boardConfigSchemas["board-config/3"];
 
 /** The ProjectFiles query's data for project p1. */
 function projectFiles(files: { id: string; path: string }[]) {
@@ -24,29 +18,13 @@ function projectFiles(files: { id: string; path: string }[]) {
 const MOTD = { id: "f_motd", path: "overlays/etc/motd" };
 const SETUP = { id: "f_setup", path: "scripts/setup.sh" };
 
-/** The form with the files section open, over `files`; `latest` is the last edit. */
+/** The form over `files`, the project's files seeded when given; `latest` is the last edit. */
 function renderForm(files: Record<string, unknown>[], seedFiles?: { id: string; path: string }[]) {
-  const initial = { board: "qemu-arm64", system: { hostname: "lab" }, files };
-  const latest = { config: initial as Record<string, unknown> };
-  function Harness() {
-    const [config, setConfig] = useState<Record<string, unknown>>(initial);
-    return (
-      <BoardConfigForm
-        boardId="b1"
-        projectId="p1"
-        schema={schema}
-        uiSchema={uiSchema as UiSchema}
-        config={config}
-        onChange={(next) => {
-          latest.config = next;
-          setConfig(next);
-        }}
-      />
-    );
-  }
   const seed = seedFiles ? [[["project-files", "p1"], projectFiles(seedFiles)] as const] : [];
-  const view = renderWithQuery(<Harness />, { seed: [EMPTY_CATALOGUE, ...seed] });
-  return { ...view, latest };
+  return renderBoardForm(
+    { board: "qemu-arm64", system: { hostname: "lab" }, files },
+    { seed: [EMPTY_CATALOGUE, ...seed] },
+  );
 }
 
 function fileSelect(index: number): HTMLSelectElement {
