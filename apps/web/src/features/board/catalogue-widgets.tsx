@@ -94,15 +94,31 @@ interface Choice {
 }
 
 /**
- * A select of the board's choices for a string field. A stored value the board does not offer
- * stays visible as a choice of its own, so the server's error beside it makes sense.
+ * A select of the choices for a string field. A stored value not among them stays visible as a
+ * choice of its own (named by `unknown`), so nothing is lost and the server's error beside it
+ * makes sense. With `empty`, a first choice of that label leaves the field unset.
  */
-function ChoiceSelect({ widget, choices }: { widget: WidgetProps; choices: readonly Choice[] }) {
+export function ChoiceSelect({
+  widget,
+  choices,
+  empty,
+  unknown = (value) => value,
+}: {
+  widget: WidgetProps;
+  choices: readonly Choice[];
+  empty?: string;
+  unknown?: (value: string) => string;
+}) {
   const { id, disabled, readonly, onChange, onBlur, onFocus } = widget;
   const value: unknown = widget.value;
   const current = typeof value === "string" ? value : "";
-  const offered = choices.some((choice) => choice.value === current);
-  const all = offered ? choices : [{ value: current, label: current }, ...choices];
+  const first = empty === undefined ? [] : [{ value: "", label: empty }];
+  const offered = [...first, ...choices].some((choice) => choice.value === current);
+  const all = [
+    ...first,
+    ...(offered ? [] : [{ value: current, label: unknown(current) }]),
+    ...choices,
+  ];
   return (
     <select
       id={id}
@@ -110,7 +126,9 @@ function ChoiceSelect({ widget, choices }: { widget: WidgetProps; choices: reado
       value={current}
       disabled={disabled || readonly}
       aria-describedby={ariaDescribedByIds(id)}
-      onChange={(event) => onChange(event.target.value)}
+      onChange={(event) =>
+        onChange(empty !== undefined && event.target.value === "" ? undefined : event.target.value)
+      }
       onBlur={(event) => onBlur(id, event.target.value)}
       onFocus={(event) => onFocus(id, event.target.value)}
     >
