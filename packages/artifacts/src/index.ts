@@ -7,6 +7,7 @@ export type {
   StoredObject,
 } from "./storage/object-store.ts";
 export { ArtifactError } from "./errors.ts";
+export { digestingSource } from "./storage/internal/digesting-source.ts";
 export { attachmentContentDisposition } from "./storage/content-disposition.ts";
 export { createFileObjectStore, type FileObjectStoreOptions } from "./storage/file-object-store.ts";
 export type { S3ObjectStore, S3ObjectStoreOptions } from "./storage/s3-object-store.ts";

@@ -1,14 +1,12 @@
 // The project files a build copies into its image: each version the build was started with,
 // streamed from object storage into the build's inputs, where its recipe finds it by file id
 // (`/work/in/project-files/<fileId>`, the core's PROJECT_FILES_DIR).
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
-import { ArtifactError, type ObjectStore } from "@bbos/artifacts";
+import { ArtifactError, digestingSource, type ObjectStore } from "@bbos/artifacts";
 import { PROJECT_FILES_DIR } from "@bbos/core/build";
 import type { BuildWithConfigRow } from "@bbos/db";
 
@@ -45,17 +43,9 @@ export async function writeProjectFiles(
         { cause: error },
       );
     });
-    const hash = createHash("sha256");
-    let size = 0;
-    const digest = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    await pipeline(source, digest, createWriteStream(join(dir, file.fileId), { mode: 0o644 }));
-    const sha256 = hash.digest("hex");
+    const digesting = digestingSource(source);
+    await pipeline(digesting.chunks, createWriteStream(join(dir, file.fileId), { mode: 0o644 }));
+    const { size, sha256 } = digesting.digests();
     if (size !== file.size || sha256 !== file.sha256) {
       throw new PermanentBuildError(
         `project file ${file.fileId} (version ${file.versionId}) is not what was uploaded: ${size} bytes with SHA-256 ${sha256}, expected ${file.size} bytes with ${file.sha256}`,
