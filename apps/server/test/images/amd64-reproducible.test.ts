@@ -49,7 +49,11 @@ const config = (files: { motd: string; tool: string; blob: string }) => ({
     users: [{ name: TEST_USER.name, sudo: true, passwordHash: TEST_USER.passwordHash }],
   },
   // amd64-microcode comes from the non-free-firmware component.
-  packages: { install: ["htop", "amd64-microcode"] },
+  packages: { install: ["htop", "amd64-microcode"], remove: ["nano"] },
+  // QEMU's user network, addressed statically instead of by its DHCP server.
+  network: {
+    ethernet: { mode: "static", address: "10.0.2.15/24", gateway: "10.0.2.2", dns: ["10.0.2.3"] },
+  },
   files: [
     { fileId: files.motd, path: "/etc/motd" },
     { fileId: files.tool, path: "/usr/local/sbin/bbos-hello", mode: "0750" },
@@ -182,13 +186,18 @@ describe("the debian recipe's qemu-amd64 image", () => {
     );
     // Quotes split the marker, so that the echoed command line never matches the output.
     machine.type(
-      'echo "HO""ST=$(hostname) TZ=$(cat /etc/timezone) HTOP=$(command -v htop) KEYMAP=$(systemctl is-active keyboard-setup.service)"',
+      'echo "HO""ST=$(hostname) TZ=$(cat /etc/timezone) HTOP=$(command -v htop) NANO=$(command -v nano | wc -l) LANG=$LANG KEYMAP=$(systemctl is-active keyboard-setup.service) GW=$(ip -4 route show default | grep -c "via 10.0.2.2 .*proto static") ADDR=$(ip -4 -o addr show | grep -c "inet 10.0.2.15/24")"',
     );
     // Up to the line's end (\r\r\n after sudo): the console may deliver a line in pieces.
-    await machine.waitFor(/HOST=\S+ TZ=\S+ HTOP=\S+ KEYMAP=\S+\r*\n/, 60_000);
-    expect(machine.output()).toMatch(
-      /HOST=bbos-amd64 TZ=Europe\/Berlin HTOP=\/usr\/bin\/htop KEYMAP=active/,
+    await machine.waitFor(
+      /HOST=\S+ TZ=\S+ HTOP=\S+ NANO=\d+ LANG=\S+ KEYMAP=\S+ GW=\d+ ADDR=\d+\r*\n/,
+      60_000,
     );
+    expect(machine.output()).toMatch(
+      /HOST=bbos-amd64 TZ=Europe\/Berlin HTOP=\/usr\/bin\/htop NANO=0 LANG=en_US.UTF-8 KEYMAP=active GW=1 ADDR=1/,
+    );
+    // The first boot grew the root file system to the disk's end.
+    expect(machine.output()).toMatch(/EXT4-fs \(vda2\): resized filesystem to \d+/);
     // The project files: owned by root with their modes, the hostile name verbatim, the tool runs.
     machine.type(
       `echo "FI""LES=$(find /opt/bbos /usr/local/sbin/bbos-hello -type f -printf '%m:%u:%p\\n' | base64 -w0)"; ` +
